@@ -1,0 +1,212 @@
+//! The command line: parses arguments, loads the knowledge and runs a command.
+//!
+//! This is the composition root: the only module that turns errors into messages and exit
+//! codes. Every command reads the same knowledge directory through the same engine.
+
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::engine::answer::Answer;
+use crate::engine::knowledge::{self, LoadError};
+use crate::engine::Engine;
+
+/// Answers questions about job roles from a directory of knowledge files.
+#[derive(Debug, Parser)]
+#[command(name = "rolecall", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Answer one question, or one per line from standard input.
+    Ask {
+        /// Print one JSON object per answer instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        knowledge: KnowledgeArg,
+        /// The question; without it, questions are read from standard input.
+        question: Vec<String>,
+    },
+    /// Validate the knowledge directory and list every problem.
+    Check {
+        #[command(flatten)]
+        knowledge: KnowledgeArg,
+    },
+    /// List the roles the knowledge describes, with their aliases.
+    Roles {
+        #[command(flatten)]
+        knowledge: KnowledgeArg,
+    },
+    /// Answer questions typed in the terminal (the default).
+    Console {
+        #[command(flatten)]
+        knowledge: KnowledgeArg,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct KnowledgeArg {
+    /// The knowledge directory [default: ./knowledge, else the one shipped with rolecall]
+    #[arg(long = "knowledge", env = "KNOWLEDGE_DIR", value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+impl KnowledgeArg {
+    fn path(&self) -> PathBuf {
+        match &self.dir {
+            Some(dir) => dir.clone(),
+            None if Path::new("knowledge").is_dir() => PathBuf::from("knowledge"),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+        }
+    }
+
+    fn load(&self) -> anyhow::Result<Engine> {
+        let dir = self.path();
+        Engine::load(&dir).with_context(|| format!("loading knowledge from {}", dir.display()))
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("rolecall: {error:#}");
+            if let Some(LoadError::Invalid { problems }) = error.downcast_ref::<LoadError>() {
+                for problem in problems.iter().take(20) {
+                    eprintln!("  {problem}");
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Ask {
+            json,
+            knowledge,
+            question,
+        }) => {
+            let engine = knowledge.load()?;
+            if question.is_empty() {
+                ask_each_line(&engine, json)?;
+            } else {
+                let answer = engine.answer(&question.join(" "));
+                let mut out = io::stdout().lock();
+                writeln!(out, "{}", format_answer(&engine, &answer, json))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Check { knowledge }) => check(&knowledge.path()),
+        Some(Command::Roles { knowledge }) => {
+            let engine = knowledge.load()?;
+            let mut out = io::stdout().lock();
+            for role in &engine.knowledge().roles {
+                let aliases = if role.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also: {})", role.aliases.join(", "))
+                };
+                writeln!(out, "{:<24} {}{aliases}", role.id, role.name)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Console { knowledge }) => {
+            let engine = knowledge.load()?;
+            crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let knowledge = KnowledgeArg {
+                dir: std::env::var_os("KNOWLEDGE_DIR").map(PathBuf::from),
+            };
+            let engine = knowledge.load()?;
+            eprintln!(
+                "No DISCORD_TOKEN is set, so rolecall answers here in the terminal ({} roles from {}). Type a question, `roles`, or `quit`.",
+                engine.knowledge().roles.len(),
+                knowledge.path().display()
+            );
+            crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Answers each line of standard input; a line that is not valid UTF-8 is answered as
+/// not understood, and the run goes on.
+fn ask_each_line(engine: &Engine, json: bool) -> anyhow::Result<()> {
+    let stdin = io::stdin().lock();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for line in split_lines(stdin) {
+        let line = line.context("reading questions from standard input")?;
+        let question = String::from_utf8(line).unwrap_or_default();
+        let answer = engine.answer(question.trim_end_matches('\r'));
+        writeln!(out, "{}", format_answer(engine, &answer, json))?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Lines as raw bytes, so one line of invalid UTF-8 does not end the run.
+fn split_lines(input: impl BufRead) -> impl Iterator<Item = io::Result<Vec<u8>>> {
+    input.split(b'\n')
+}
+
+fn format_answer(engine: &Engine, answer: &Answer, json: bool) -> String {
+    let text = engine.render_text(answer);
+    if !json {
+        return text;
+    }
+    serde_json::json!({
+        "status": answer.status.id(),
+        "roles": answer.roles,
+        "aspect": answer.aspect.map(|a| a.id()),
+        "text": text,
+        "suggestions": answer.suggestions,
+        "notes": answer.notes,
+    })
+    .to_string()
+}
+
+fn check(dir: &Path) -> anyhow::Result<ExitCode> {
+    let (knowledge, problems) =
+        knowledge::load_with_problems(dir).with_context(|| format!("checking {}", dir.display()))?;
+    let mut out = io::stdout().lock();
+    for problem in &problems {
+        writeln!(out, "{problem}")?;
+    }
+    if problems.is_empty() {
+        writeln!(
+            out,
+            "{}: OK, {} roles and {} comparisons",
+            dir.display(),
+            knowledge.roles.len(),
+            knowledge.comparison_count()
+        )?;
+        Ok(ExitCode::SUCCESS)
+    } else {
+        writeln!(out, "{}: {} problem(s)", dir.display(), problems.len())?;
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

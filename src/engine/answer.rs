@@ -1,0 +1,342 @@
+//! Answers as plain data: what a reply says, before any renderer decides how it looks.
+//!
+//! The CLI renders an `Answer` as text or JSON and the Discord adapter as embeds; both
+//! read the same fields, so the console shows exactly what the bot would say.
+
+use crate::engine::aspect::Aspect;
+use crate::engine::knowledge::{Knowledge, Role, SalaryFigure, Section};
+use crate::engine::matcher::{Found, Mention};
+use crate::engine::question::Question;
+
+/// How a question was understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The answer is about known roles.
+    Answered,
+    /// The question is about a role the knowledge does not have.
+    UnknownRole,
+    /// Off-topic, empty, or ambiguous between roles.
+    NotUnderstood,
+}
+
+impl Status {
+    /// The stable id used in JSON ("answered", "unknown_role", "not_understood").
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Answered => "answered",
+            Status::UnknownRole => "unknown_role",
+            Status::NotUnderstood => "not_understood",
+        }
+    }
+}
+
+/// A block of answer text, optionally headed by the role it is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub heading: Option<String>,
+    pub text: String,
+}
+
+/// A salary figure and the role it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleFigure {
+    pub role: String,
+    pub figure: SalaryFigure,
+}
+
+/// Everything a reply needs to say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: Status,
+    /// Ids of the roles the answer is about.
+    pub roles: Vec<String>,
+    pub aspect: Option<Aspect>,
+    pub title: String,
+    pub parts: Vec<Part>,
+    /// A one-line summary ("In short: …"), if the knowledge has one.
+    pub summary: Option<String>,
+    /// Which role earns more by the headline figures, for salary comparisons.
+    pub verdict: Option<String>,
+    /// Salary figures of the roles, for salary answers.
+    pub figures: Vec<RoleFigure>,
+    pub sources: Vec<String>,
+    /// Remarks on how the question was read ("read "exec prodcer" as Executive producer").
+    pub notes: Vec<String>,
+    /// Role ids offered as "did you mean".
+    pub suggestions: Vec<String>,
+}
+
+impl Answer {
+    fn empty(status: Status, title: String) -> Answer {
+        Answer {
+            status,
+            roles: Vec::new(),
+            aspect: None,
+            title,
+            parts: Vec::new(),
+            summary: None,
+            verdict: None,
+            figures: Vec::new(),
+            sources: Vec::new(),
+            notes: Vec::new(),
+            suggestions: Vec::new(),
+        }
+    }
+}
+
+/// Composes the answer to a parsed question.
+pub fn compose(knowledge: &Knowledge, question: &Question) -> Answer {
+    if let Some(Found::Ambiguous(options)) = question.found.iter().find(|f| matches!(f, Found::Ambiguous(_)))
+    {
+        return ambiguous(knowledge, options);
+    }
+    let mut mentions: Vec<&Mention> = Vec::new();
+    for found in &question.found {
+        if let Found::Role(m) = found {
+            if !mentions.iter().any(|seen| seen.role == m.role) {
+                mentions.push(m);
+            }
+        }
+    }
+    let mut notes: Vec<String> = mentions
+        .iter()
+        .filter(|m| m.corrected)
+        .map(|m| format!("Read \"{}\" as {}.", m.typed, knowledge.roles[m.role].name))
+        .collect();
+    let mut answer = match mentions.as_slice() {
+        [] if !question.job_words.is_empty() => unknown_role(knowledge, question),
+        [] => not_understood(knowledge),
+        [one] => about_role(knowledge, one.role, question.aspect),
+        [a, b, rest @ ..] => {
+            if !rest.is_empty() {
+                notes.push(format!(
+                    "I compare two roles at a time; left out: {}.",
+                    rest.iter()
+                        .map(|m| knowledge.roles[m.role].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            comparing(knowledge, a.role, b.role, question.aspect)
+        }
+    };
+    answer.notes.extend(notes);
+    answer
+}
+
+/// The answer about one role's aspect.
+pub fn about_role(knowledge: &Knowledge, role: usize, aspect: Aspect) -> Answer {
+    let role = &knowledge.roles[role];
+    let section = &role.sections[&aspect];
+    let mut answer = Answer::empty(Status::Answered, format!("{} — {}", role.name, aspect.heading()));
+    answer.roles = vec![role.id.clone()];
+    answer.aspect = Some(aspect);
+    answer.parts = vec![Part {
+        heading: None,
+        text: section.text.clone(),
+    }];
+    answer.summary = section.in_short.clone();
+    answer.sources = role.sources.clone();
+    if aspect == Aspect::Salary {
+        answer.figures = figures_of(role);
+    }
+    answer
+}
+
+/// The answer comparing two roles on one aspect: the comparison file's section when there
+/// is one, else the two roles' own sections side by side.
+pub fn comparing(knowledge: &Knowledge, a: usize, b: usize, aspect: Aspect) -> Answer {
+    let (role_a, role_b) = (&knowledge.roles[a], &knowledge.roles[b]);
+    let mut answer = Answer::empty(
+        Status::Answered,
+        format!("{} vs {} — {}", role_a.name, role_b.name, aspect.heading()),
+    );
+    answer.roles = vec![role_a.id.clone(), role_b.id.clone()];
+    answer.aspect = Some(aspect);
+    match knowledge.comparison(a, b) {
+        Some(comparison) => {
+            let section: &Section = &comparison.sections[&aspect];
+            answer.parts = vec![Part {
+                heading: None,
+                text: section.text.clone(),
+            }];
+            answer.summary = section.in_short.clone();
+            answer.sources = comparison.sources.clone();
+        }
+        None => {
+            answer.parts = [role_a, role_b]
+                .iter()
+                .map(|r| Part {
+                    heading: Some(r.name.clone()),
+                    text: r.sections[&aspect].text.clone(),
+                })
+                .collect();
+            answer.sources = role_a.sources.clone();
+            for source in &role_b.sources {
+                if !answer.sources.contains(source) {
+                    answer.sources.push(source.clone());
+                }
+            }
+        }
+    }
+    if aspect == Aspect::Salary {
+        answer.figures = figures_of(role_a);
+        answer.figures.extend(figures_of(role_b));
+        answer.verdict = Some(who_earns_more(role_a, role_b));
+    }
+    answer
+}
+
+fn figures_of(role: &Role) -> Vec<RoleFigure> {
+    role.salary
+        .iter()
+        .map(|f| RoleFigure {
+            role: role.name.clone(),
+            figure: f.clone(),
+        })
+        .collect()
+}
+
+/// Says which role earns more by their headline figures, and by how much, or why the
+/// figures cannot tell.
+pub fn who_earns_more(a: &Role, b: &Role) -> String {
+    let (fa, fb) = match (a.headline_salary(), b.headline_salary()) {
+        (Some(fa), Some(fb)) => (fa, fb),
+        (fa, _) => {
+            let missing = if fa.is_none() { a } else { b };
+            return format!(
+                "The knowledge has no salary figure specific to the {} role, so it cannot say who earns more.",
+                missing.name.to_lowercase()
+            );
+        }
+    };
+    let (Some(va), Some(vb)) = (fa.typical(), fb.typical()) else {
+        return "The salary figures cannot be compared.".to_string();
+    };
+    if fa.currency != fb.currency || fa.period != fb.period {
+        return format!(
+            "The headline figures are in different units ({} per {} against {} per {}), so they cannot be compared directly.",
+            fa.currency, fa.period, fb.currency, fb.period
+        );
+    }
+    let describe =
+        |r: &Role, f: &SalaryFigure| format!("{} {} ({}, {})", r.name, describe_figure(f), f.source, f.year);
+    let (high, low, fh, fl) = if va >= vb { (a, b, fa, fb) } else { (b, a, fb, fa) };
+    if (va - vb).abs() < f64::EPSILON {
+        return format!(
+            "By the headline figures they earn the same: {} and {}.",
+            describe(a, fa),
+            describe(b, fb)
+        );
+    }
+    let basis = if fa.median.is_some() && fb.median.is_some() {
+        "medians"
+    } else {
+        "typical values"
+    };
+    format!(
+        "By the headline figures, a {} earns more: {} against {}; the gap between the {basis} is {} per {}. The figures come from different sources and years, so treat the gap as a rough guide.",
+        high.name.to_lowercase(),
+        describe(high, fh),
+        describe(low, fl),
+        money(&fh.currency, (va - vb).abs()),
+        fh.period,
+    )
+}
+
+/// "median $95,884 per year", "$50,000–$80,000 per year".
+pub fn describe_figure(f: &SalaryFigure) -> String {
+    let range = match (f.low, f.high) {
+        (Some(l), Some(h)) => Some(format!("{}–{}", money(&f.currency, l), money(&f.currency, h))),
+        (Some(l), None) => Some(format!("from {}", money(&f.currency, l))),
+        (None, Some(h)) => Some(format!("up to {}", money(&f.currency, h))),
+        (None, None) => None,
+    };
+    let median = f.median.map(|m| format!("median {}", money(&f.currency, m)));
+    let amount = match (median, range) {
+        (Some(m), Some(r)) => format!("{m} (range {r})"),
+        (Some(m), None) => m,
+        (None, Some(r)) => r,
+        (None, None) => String::new(),
+    };
+    format!("{amount} per {}", f.period)
+}
+
+/// Formats an amount with its currency: "$95,884", "£40,000", "13.36 CHF".
+pub fn money(currency: &str, amount: f64) -> String {
+    let whole = amount.trunc() as u64;
+    let cents = ((amount - amount.trunc()) * 100.0).round() as u64;
+    let mut digits = whole.to_string();
+    let mut grouped = String::new();
+    while digits.len() > 3 {
+        let tail = digits.split_off(digits.len() - 3);
+        grouped = format!(",{tail}{grouped}");
+    }
+    let mut number = format!("{digits}{grouped}");
+    if cents > 0 {
+        number = format!("{number}.{cents:02}");
+    }
+    match currency {
+        "USD" => format!("${number}"),
+        "GBP" => format!("£{number}"),
+        "EUR" => format!("€{number}"),
+        other => format!("{number} {other}"),
+    }
+}
+
+fn unknown_role(knowledge: &Knowledge, question: &Question) -> Answer {
+    let mut answer = Answer::empty(Status::UnknownRole, "I don't know that role".to_string());
+    answer.parts = vec![Part {
+        heading: None,
+        text: "I could not find that role in my knowledge. Type `roles` (or /roles on Discord) to see the roles I know.".to_string(),
+    }];
+    answer.suggestions = question
+        .suggestions
+        .iter()
+        .map(|&i| knowledge.roles[i].id.clone())
+        .collect();
+    answer
+}
+
+fn not_understood(knowledge: &Knowledge) -> Answer {
+    let mut answer = Answer::empty(Status::NotUnderstood, "I didn't understand that".to_string());
+    let example = match knowledge.roles.as_slice() {
+        [a, b, ..] => format!(
+            "Ask me about a job role, e.g. \"how much does a {} earn?\" or \"{} vs {} duties\".",
+            a.name.to_lowercase(),
+            a.name.to_lowercase(),
+            b.name.to_lowercase()
+        ),
+        [a] => format!(
+            "Ask me about a job role, e.g. \"how much does a {} earn?\".",
+            a.name.to_lowercase()
+        ),
+        [] => "Ask me about a job role.".to_string(),
+    };
+    answer.parts = vec![Part {
+        heading: None,
+        text: example,
+    }];
+    answer
+}
+
+fn ambiguous(knowledge: &Knowledge, options: &[Mention]) -> Answer {
+    let names: Vec<&str> = options
+        .iter()
+        .map(|m| knowledge.roles[m.role].name.as_str())
+        .collect();
+    let mut answer = Answer::empty(Status::NotUnderstood, "Which role do you mean?".to_string());
+    answer.parts = vec![Part {
+        heading: None,
+        text: format!(
+            "\"{}\" could mean {}. Which one?",
+            options[0].typed,
+            names.join(" or ")
+        ),
+    }];
+    answer.suggestions = options
+        .iter()
+        .map(|m| knowledge.roles[m.role].id.clone())
+        .collect();
+    answer
+}

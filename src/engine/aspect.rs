@@ -1,0 +1,252 @@
+//! The six aspects of a role that people ask about, and the words that signal each.
+//!
+//! The vocabulary is about how people talk about jobs in general (pay, hours, degrees),
+//! never about particular roles, so it serves any knowledge directory.
+
+use std::fmt;
+
+use crate::engine::normalize::Token;
+
+/// What a question asks about a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Aspect {
+    Overview,
+    Duties,
+    Requirements,
+    Environment,
+    Skills,
+    Salary,
+}
+
+impl Aspect {
+    /// Every aspect, in the order sections appear in a knowledge file.
+    pub const ALL: [Aspect; 6] = [
+        Aspect::Overview,
+        Aspect::Duties,
+        Aspect::Requirements,
+        Aspect::Environment,
+        Aspect::Skills,
+        Aspect::Salary,
+    ];
+
+    /// The stable id used in JSON and commands ("environment", "salary", …).
+    pub fn id(self) -> &'static str {
+        match self {
+            Aspect::Overview => "overview",
+            Aspect::Duties => "duties",
+            Aspect::Requirements => "requirements",
+            Aspect::Environment => "environment",
+            Aspect::Skills => "skills",
+            Aspect::Salary => "salary",
+        }
+    }
+
+    /// The section heading in knowledge files and the label in replies.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Aspect::Overview => "Overview",
+            Aspect::Duties => "Duties",
+            Aspect::Requirements => "Requirements",
+            Aspect::Environment => "Work environment",
+            Aspect::Skills => "Skills",
+            Aspect::Salary => "Salary",
+        }
+    }
+
+    /// Parses an aspect id or heading, ignoring case ("Work environment", "salary").
+    pub fn parse(text: &str) -> Option<Aspect> {
+        let text = text.trim().to_lowercase();
+        Aspect::ALL
+            .into_iter()
+            .find(|a| a.id() == text || a.heading().to_lowercase() == text)
+    }
+}
+
+impl fmt::Display for Aspect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How strongly a question's words point at each aspect.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct AspectSignal {
+    scores: [f32; 6],
+}
+
+impl AspectSignal {
+    /// The aspect with the strongest signal; `Overview` when nothing points anywhere.
+    /// Ties go to the more specific aspect ("higher paid" is about salary, not rank).
+    pub fn best(&self) -> Aspect {
+        const TIE_ORDER: [Aspect; 6] = [
+            Aspect::Salary,
+            Aspect::Requirements,
+            Aspect::Skills,
+            Aspect::Environment,
+            Aspect::Duties,
+            Aspect::Overview,
+        ];
+        let mut best = Aspect::Overview;
+        let mut best_score = 0.0;
+        for aspect in TIE_ORDER {
+            let score = self.scores[aspect as usize];
+            if score > best_score {
+                best = aspect;
+                best_score = score;
+            }
+        }
+        best
+    }
+
+    /// True when some word of the question is about a job aspect other than overview.
+    pub fn asks_about_a_job(&self) -> bool {
+        Aspect::ALL[1..]
+            .iter()
+            .any(|a| self.scores[*a as usize] >= STRONG)
+    }
+
+    /// True when the question compares pay or rank ("who earns more", "which pays better").
+    pub fn is_salary(&self) -> bool {
+        self.best() == Aspect::Salary
+    }
+}
+
+const STRONG: f32 = 2.0;
+const OVERVIEW: f32 = 1.5;
+const WEAK: f32 = 1.0;
+
+/// Phrases per aspect, separated by commas, matched against the question's lowercase
+/// words. A phrase of several words must appear as consecutive words.
+const VOCABULARY: [(Aspect, f32, &str); 7] = [
+    (
+        Aspect::Overview,
+        OVERVIEW,
+        "what is, what s, who is, mean, means, meaning, definition, define, explain, explained, \
+         overview, difference, differences, different from, differ, differs, distinguish, \
+         tell me about, tell me what, same thing, title",
+    ),
+    // Rank and seniority are overview too, and as telling as any other aspect's words.
+    (
+        Aspect::Overview,
+        STRONG,
+        "rank, ranks, ranked, ranking, outrank, outranks, pecking order, hierarchy, senior to, \
+         junior to, above, below, higher up, more senior, more junior, higher, lower, boss, \
+         reports to, report to, ladder, seniority, in charge of",
+    ),
+    (
+        Aspect::Duties,
+        STRONG,
+        "duty, duties, responsibility, responsibilities, responsible, accountable, task, tasks, \
+         day to day, typical day, daily, workload, involved, involve, involves, handle, handles, \
+         in charge, job description, spend their time, spend his time, spend her time, get up to, \
+         all day, who does what, lumbered, saddled, in practice, oversee, oversees, manage, \
+         manages, jobs do, what do they do, deliverables, actually do, day in the life, routine",
+    ),
+    (
+        Aspect::Requirements,
+        STRONG,
+        "requirement, requirements, require, required, requires, qualification, qualifications, \
+         qualified, degree, degrees, diploma, education, educational, study, studies, school, \
+         college, university, certificate, certificates, certification, certifications, certified, \
+         become, becoming, get into, getting into, break into, breaking into, path into, route into, \
+         way into, career path, experience, training, trained, prerequisite, prerequisites, \
+         background, major in, course, courses, apply, hired, entry level, start out, get started, \
+         how to get, need to know, credentials, it take, it takes, take to be, takes to be, \
+         film school, portfolio, internship, internships, years of",
+    ),
+    (
+        Aspect::Environment,
+        STRONG,
+        "environment, hours, working hours, work hours, weekend, weekends, nights, late, overtime, \
+         travel, travels, travelling, traveling, stress, stressed, stressful, pressure, \
+         high pressure, chill, relaxed, grind, hectic, busy, intense, crunch, commute, wfh, hybrid, \
+         exhausting, tiring, demanding, remote, from home, office, on set, on location, work life, \
+         where do they work, where they work, balance, conditions, workplace, setting, shoots, \
+         shoot, studio, agency, burnout, days are longer, long days, longer days, tough, tougher, \
+         hard work, schedule, lifestyle, culture, work setting, based",
+    ),
+    (
+        Aspect::Skills,
+        STRONG,
+        "skill, skills, skillset, skill set, skill sets, ability, abilities, quality, qualities, \
+         trait, traits, strength, strengths, good at, makes a good, make a good, what makes, \
+         soft skills, competency, competencies, talent, talents, aptitude, effective, succeed, \
+         success, personality, characteristics, attributes, must have, strong at, excel, know how",
+    ),
+    (
+        Aspect::Salary,
+        STRONG,
+        "salary, salaries, pay, paid, pays, paying, payment, earn, earns, earning, earnings, income, \
+         wage, wages, compensation, money, take home, paycheck, paycheque, pay packet, rate, rates, \
+         day rate, cash, rake, rich, per hour, an hour, per episode, per year, a year, annual, \
+         annually, remuneration, fee, fees, make a living, how much do, how much does, how much can, \
+         how much more, bonus, well paid, underpaid, overpaid, worth, dollars, pounds, six figures, \
+         make more, makes more, make less, earn more, living, pull in, bring in",
+    ),
+];
+
+/// Scores `tokens` against the aspect vocabulary. `after_role` tells, per token, whether a
+/// role was mentioned before it: "what does a producer do" asks for duties, while "how do
+/// producers differ" uses "do" only as a helper verb.
+pub fn detect(tokens: &[Token], after_role: &[bool]) -> AspectSignal {
+    let words: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
+    let mut signal = AspectSignal::default();
+    for (aspect, weight, phrases) in VOCABULARY {
+        for phrase in phrases.split(", ") {
+            if contains_phrase(&words, phrase) {
+                signal.scores[aspect as usize] += weight;
+            }
+        }
+    }
+    if words.contains(&"where") {
+        signal.scores[Aspect::Environment as usize] += WEAK;
+    }
+    // A weak hint: "what does a line producer do", "what do PAs get lumbered with".
+    let asks_what_role_does =
+        words.iter().enumerate().any(|(i, w)| {
+            matches!(*w, "do" | "does" | "doing") && after_role.get(i).copied().unwrap_or(false)
+        }) || words
+            .windows(2)
+            .any(|w| w[0] == "what" && matches!(w[1], "do" | "does"));
+    if asks_what_role_does {
+        signal.scores[Aspect::Duties as usize] += WEAK;
+    }
+    signal
+}
+
+fn contains_phrase(words: &[&str], phrase: &str) -> bool {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    words.windows(parts.len()).any(|w| w == parts.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::normalize::tokenize;
+
+    fn check(question: &str) -> Aspect {
+        let tokens = tokenize(question);
+        detect(&tokens, &vec![false; tokens.len()]).best()
+    }
+
+    #[test]
+    fn paraphrases_map_to_aspects() {
+        assert_eq!(check("how much cash does it take home"), Aspect::Salary);
+        assert_eq!(check("what degree do I need"), Aspect::Requirements);
+        assert_eq!(check("what are the working hours"), Aspect::Environment);
+        assert_eq!(check("what makes a good one"), Aspect::Skills);
+        assert_eq!(check("typical day"), Aspect::Duties);
+        assert_eq!(check("difference between salary levels"), Aspect::Salary);
+        assert_eq!(check("how do they differ"), Aspect::Overview);
+        assert_eq!(check(""), Aspect::Overview);
+    }
+
+    #[test]
+    fn ids_and_headings_parse() {
+        for aspect in Aspect::ALL {
+            assert_eq!(Aspect::parse(aspect.id()), Some(aspect));
+            assert_eq!(Aspect::parse(aspect.heading()), Some(aspect));
+        }
+        assert_eq!(Aspect::parse("pay"), None);
+    }
+}

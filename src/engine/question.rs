@@ -1,0 +1,328 @@
+//! Reads a question: which roles it names and which aspect it asks about.
+//!
+//! Reading never fails. A question that names no known role is still classified: does it
+//! look like a question about some other job ("how much does a pilot earn") or is it not
+//! a question about jobs at all ("bruh")?
+
+use crate::engine::aspect::{self, Aspect, AspectSignal};
+use crate::engine::matcher::{Found, Matcher};
+use crate::engine::normalize::{self, Token};
+
+/// What a question is about, as far as words can tell.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub tokens: Vec<Token>,
+    /// Role mentions in the order they appear.
+    pub found: Vec<Found>,
+    pub aspect: Aspect,
+    pub signal: AspectSignal,
+    /// Words that look like part of a job title the knowledge does not have.
+    pub job_words: Vec<String>,
+    /// Known roles that share words with an unknown title, closest first.
+    pub suggestions: Vec<usize>,
+}
+
+/// Reads `text` with the roles known to `matcher`.
+pub fn parse(text: &str, matcher: &Matcher) -> Question {
+    let tokens = normalize::tokenize(text);
+    let found = matcher.find(&tokens);
+    let first_role_end = found
+        .iter()
+        .map(|f| match f {
+            Found::Role(m) => m.end,
+            Found::Ambiguous(ms) => ms[0].end,
+        })
+        .min();
+    let after_role: Vec<bool> = (0..tokens.len())
+        .map(|i| first_role_end.is_some_and(|end| i >= end))
+        .collect();
+    let signal = aspect::detect(&tokens, &after_role);
+    let (job_words, suggestions) = if found.is_empty() {
+        (
+            job_words(&tokens, matcher, &signal),
+            matcher.roles_sharing_words(&tokens, 3),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Question {
+        aspect: signal.best(),
+        signal,
+        found,
+        job_words,
+        suggestions,
+        tokens,
+    }
+}
+
+/// Words that suggest the question is about a job: a word of a known role's name used in
+/// another title ("executive chef"), a common job noun, or — when the question asks about
+/// pay, skills, hours and the like — a word shaped like a job title ("attendant").
+fn job_words(tokens: &[Token], matcher: &Matcher, signal: &AspectSignal) -> Vec<String> {
+    let asks = signal.asks_about_a_job();
+    tokens
+        .iter()
+        .filter(|t| !t.connector)
+        .filter(|t| {
+            matcher.is_role_word(t)
+                || JOB_NOUNS.contains(&t.word.as_str())
+                || (asks && looks_like_job_title(&t.word))
+        })
+        .map(|t| t.raw.clone())
+        .collect()
+}
+
+fn looks_like_job_title(word: &str) -> bool {
+    const SUFFIXES: [&str; 8] = ["er", "or", "ist", "ian", "ant", "eer", "ee", "man"];
+    word.chars().count() >= 5
+        && word.chars().all(|c| c.is_alphabetic())
+        && SUFFIXES.iter().any(|s| word.ends_with(s))
+        && !COMMON_WORDS.contains(&word)
+}
+
+/// Common English words with job-like endings that are not jobs.
+const COMMON_WORDS: &[&str] = &[
+    "other",
+    "another",
+    "never",
+    "after",
+    "under",
+    "over",
+    "whatever",
+    "however",
+    "whenever",
+    "wherever",
+    "better",
+    "answer",
+    "number",
+    "water",
+    "paper",
+    "order",
+    "power",
+    "weather",
+    "summer",
+    "winter",
+    "together",
+    "rather",
+    "either",
+    "neither",
+    "later",
+    "letter",
+    "matter",
+    "center",
+    "centre",
+    "computer",
+    "brother",
+    "sister",
+    "mother",
+    "father",
+    "remember",
+    "consider",
+    "further",
+    "bigger",
+    "smaller",
+    "longer",
+    "shorter",
+    "higher",
+    "lower",
+    "faster",
+    "easier",
+    "harder",
+    "career",
+    "major",
+    "minor",
+    "color",
+    "colour",
+    "favor",
+    "favour",
+    "error",
+    "mirror",
+    "floor",
+    "door",
+    "important",
+    "different",
+    "instant",
+    "constant",
+    "relevant",
+    "pleasant",
+    "elegant",
+    "brilliant",
+    "guarantee",
+    "coffee",
+    "committee",
+    "degree",
+    "agree",
+    "human",
+    "woman",
+    "german",
+    "roman",
+    "person",
+    "master",
+    "super",
+    "sooner",
+    "rather",
+    "tougher",
+    "stressful",
+    "proper",
+    "chapter",
+    "offer",
+    "poster",
+    "monster",
+    "corner",
+    "dinner",
+    "banner",
+    "partner",
+    "member",
+    "december",
+    "november",
+    "october",
+    "september",
+    "wonder",
+    "whether",
+    "earlier",
+    "corridor",
+];
+
+/// Nouns that name jobs in everyday English.
+const JOB_NOUNS: &[&str] = &[
+    "nurse",
+    "pilot",
+    "teacher",
+    "doctor",
+    "chef",
+    "cook",
+    "barista",
+    "dentist",
+    "lawyer",
+    "attorney",
+    "engineer",
+    "developer",
+    "programmer",
+    "designer",
+    "manager",
+    "director",
+    "officer",
+    "accountant",
+    "analyst",
+    "architect",
+    "artist",
+    "actor",
+    "actress",
+    "writer",
+    "editor",
+    "journalist",
+    "reporter",
+    "photographer",
+    "cameraman",
+    "technician",
+    "electrician",
+    "plumber",
+    "carpenter",
+    "mechanic",
+    "driver",
+    "cashier",
+    "clerk",
+    "secretary",
+    "receptionist",
+    "consultant",
+    "scientist",
+    "researcher",
+    "professor",
+    "tutor",
+    "coach",
+    "trainer",
+    "therapist",
+    "pharmacist",
+    "surgeon",
+    "physician",
+    "paramedic",
+    "firefighter",
+    "police",
+    "cop",
+    "soldier",
+    "farmer",
+    "waiter",
+    "waitress",
+    "bartender",
+    "janitor",
+    "cleaner",
+    "host",
+    "presenter",
+    "anchor",
+    "musician",
+    "singer",
+    "dancer",
+    "composer",
+    "animator",
+    "illustrator",
+    "intern",
+    "ceo",
+    "cfo",
+    "cto",
+    "coo",
+    "president",
+    "founder",
+    "agent",
+    "broker",
+    "banker",
+    "trader",
+    "auditor",
+    "nanny",
+    "vet",
+    "veterinarian",
+    "model",
+    "influencer",
+    "streamer",
+    "youtuber",
+    "gaffer",
+    "grip",
+    "screenwriter",
+    "showrunner",
+    "cinematographer",
+    "attendant",
+    "steward",
+    "stewardess",
+    "owner",
+    "administrator",
+    "coordinator",
+    "specialist",
+    "supervisor",
+    "lead",
+    "head",
+    "chief",
+    "intern",
+    "apprentice",
+    "runner",
+    "stylist",
+    "planner",
+    "recruiter",
+    "salesman",
+    "salesperson",
+    "librarian",
+    "judge",
+    "midwife",
+    "carer",
+    "caregiver",
+    "dietitian",
+    "optician",
+    "surveyor",
+    "translator",
+    "interpreter",
+    "guard",
+    "courier",
+    "tester",
+    "sysadmin",
+    "devops",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_shaped_words_need_a_job_question() {
+        assert!(looks_like_job_title("attendant"));
+        assert!(!looks_like_job_title("whatever"));
+        assert!(!looks_like_job_title("pay"));
+    }
+}

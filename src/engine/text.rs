@@ -1,0 +1,53 @@
+//! Renders an answer as plain text, for the terminal and for `--json`'s `text` field.
+
+use crate::engine::answer::{describe_figure, Answer};
+use crate::engine::knowledge::Knowledge;
+
+/// The whole answer as readable plain text.
+pub fn render(answer: &Answer, knowledge: &Knowledge) -> String {
+    let mut out = vec![answer.title.clone()];
+    for note in &answer.notes {
+        out.push(format!("({note})"));
+    }
+    for part in &answer.parts {
+        match &part.heading {
+            Some(heading) => out.push(format!("{heading}:\n{}", part.text)),
+            None => out.push(part.text.clone()),
+        }
+    }
+    if let Some(summary) = &answer.summary {
+        out.push(format!("In short: {summary}"));
+    }
+    if let Some(verdict) = &answer.verdict {
+        out.push(verdict.clone());
+    }
+    if !answer.figures.is_empty() {
+        let lines: Vec<String> = answer
+            .figures
+            .iter()
+            .map(|f| {
+                format!(
+                    "- {}: {} ({}, {})",
+                    f.role,
+                    describe_figure(&f.figure),
+                    f.figure.source,
+                    f.figure.year
+                )
+            })
+            .collect();
+        out.push(format!("Figures:\n{}", lines.join("\n")));
+    }
+    if !answer.suggestions.is_empty() {
+        let names: Vec<&str> = answer
+            .suggestions
+            .iter()
+            .filter_map(|id| knowledge.role(id))
+            .map(|r| r.name.as_str())
+            .collect();
+        out.push(format!("Did you mean: {}?", names.join(", ")));
+    }
+    if !answer.sources.is_empty() {
+        out.push(format!("Sources: {}", answer.sources.join("; ")));
+    }
+    out.join("\n\n")
+}

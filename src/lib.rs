@@ -1,0 +1,12 @@
+//! rolecall answers questions about job roles from a directory of plain knowledge files.
+//!
+//! # Layout
+//! - [`engine`]: the pure core. Loads the knowledge directory, reads questions, finds the
+//!   roles and aspect they ask about, and composes answers as data.
+//! - [`cli`]: the command line (`ask`, `check`, `roles`, and the default run), the only
+//!   place that turns errors into exit codes.
+//! - [`console`]: the interactive prompt used when no Discord token is configured.
+
+pub mod cli;
+pub mod console;
+pub mod engine;

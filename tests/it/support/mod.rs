@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root, where `knowledge/` and `tests/data/` live.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the real `rolecall` binary with `args`, feeding `stdin`, with no Discord token.
+pub fn rolecall(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("KNOWLEDGE_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rolecall binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let output = child.wait_with_output().expect("rolecall finishes");
+    writer.join().expect("stdin writer finishes");
+    output
+}
+
+/// A role file with the given id, name and aliases, and one sentence per section.
+pub fn role_file(id: &str, name: &str, aliases: &[&str]) -> String {
+    let aliases: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
+    let mut text = format!(
+        "+++\nid = \"{id}\"\nname = \"{name}\"\naliases = [{}]\nsources = [\"Test source\"]\n+++\n",
+        aliases.join(", ")
+    );
+    for heading in [
+        "Overview",
+        "Duties",
+        "Requirements",
+        "Work environment",
+        "Skills",
+        "Salary",
+    ] {
+        text.push_str(&format!("\n## {heading}\n{name}: {heading} text.\n"));
+    }
+    text
+}
+
+/// Writes `files` (relative path, content) under a fresh temporary directory.
+pub fn knowledge_dir(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// The path as a `&str`, for command arguments.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
