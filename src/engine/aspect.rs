@@ -3,7 +3,9 @@
 //! The vocabulary is about how people talk about jobs in general (pay, hours, degrees),
 //! never about particular roles, so it serves any knowledge directory.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::engine::normalize::Token;
 
@@ -191,10 +193,15 @@ const VOCABULARY: [(Aspect, f32, &str); 7] = [
 pub fn detect(tokens: &[Token], after_role: &[bool]) -> AspectSignal {
     let words: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
     let mut signal = AspectSignal::default();
-    for (aspect, weight, phrases) in VOCABULARY {
-        for phrase in phrases.split(", ") {
-            if contains_phrase(&words, phrase) {
-                signal.scores[aspect as usize] += weight;
+    let index = vocabulary_index();
+    let mut counted: Vec<(usize, &[&str])> = Vec::new();
+    for start in 0..words.len() {
+        for (aspect, weight, phrase) in index.get(words[start]).into_iter().flatten() {
+            let matches = words.get(start..start + phrase.len()) == Some(phrase.as_slice());
+            // Each phrase counts once per question, however often it is repeated.
+            if matches && !counted.contains(&(*aspect as usize, phrase.as_slice())) {
+                counted.push((*aspect as usize, phrase.as_slice()));
+                signal.scores[*aspect as usize] += weight;
             }
         }
     }
@@ -214,9 +221,21 @@ pub fn detect(tokens: &[Token], after_role: &[bool]) -> AspectSignal {
     signal
 }
 
-fn contains_phrase(words: &[&str], phrase: &str) -> bool {
-    let parts: Vec<&str> = phrase.split(' ').collect();
-    words.windows(parts.len()).any(|w| w == parts.as_slice())
+type VocabularyIndex = HashMap<&'static str, Vec<(Aspect, f32, Vec<&'static str>)>>;
+
+/// The vocabulary keyed by each phrase's first word, built once.
+fn vocabulary_index() -> &'static VocabularyIndex {
+    static INDEX: OnceLock<VocabularyIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = VocabularyIndex::new();
+        for (aspect, weight, phrases) in VOCABULARY {
+            for phrase in phrases.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let words: Vec<&'static str> = phrase.split(' ').collect();
+                index.entry(words[0]).or_default().push((aspect, weight, words));
+            }
+        }
+        index
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@
 //! producer" is not also "producer".
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::engine::knowledge::Knowledge;
 use crate::engine::normalize::{self, Token};
@@ -140,19 +139,17 @@ impl Matcher {
     /// Finds the roles mentioned in `tokens`, in the order they appear.
     pub fn find(&self, tokens: &[Token]) -> Vec<Found> {
         let shouting = tokens.iter().filter(|t| !t.connector).all(|t| t.shouted);
+        let starting: Vec<Vec<u32>> = tokens.iter().map(|t| self.phrases_starting_at(t)).collect();
         let mut candidates = Vec::new();
-        for start in 0..tokens.len() {
-            if tokens[start].connector {
-                continue;
-            }
-            for phrase_id in self.phrases_starting_at(&tokens[start]) {
+        for (start, phrase_ids) in starting.iter().enumerate() {
+            for &phrase_id in phrase_ids {
                 let phrase = &self.phrases[phrase_id as usize];
                 if let Some(mention) = self.match_at(phrase, tokens, start, shouting) {
                     candidates.push(mention);
                 }
             }
         }
-        candidates.extend(self.elided_mentions(tokens, &candidates));
+        candidates.extend(self.elided_mentions(tokens, &starting, &candidates));
         select(candidates)
     }
 
@@ -197,6 +194,9 @@ impl Matcher {
     }
 
     fn phrases_starting_at(&self, token: &Token) -> Vec<u32> {
+        if token.connector {
+            return Vec::new();
+        }
         let mut ids: Vec<u32> = Vec::new();
         ids.extend(self.by_first.get(&token.word).into_iter().flatten());
         ids.extend(
@@ -262,7 +262,7 @@ impl Matcher {
 
     /// "senior vs executive producer": a name's first word, a connector, then another
     /// mention ending in the rest of that name, mentions the role too.
-    fn elided_mentions(&self, tokens: &[Token], found: &[Mention]) -> Vec<Mention> {
+    fn elided_mentions(&self, tokens: &[Token], starting: &[Vec<u32>], found: &[Mention]) -> Vec<Mention> {
         let mut extra = Vec::new();
         for start in 0..tokens.len() {
             let mut next = start + 1;
@@ -272,7 +272,7 @@ impl Matcher {
             if tokens[start].connector || next == start + 1 {
                 continue;
             }
-            for phrase_id in self.phrases_starting_at(&tokens[start]) {
+            for &phrase_id in &starting[start] {
                 let phrase = &self.phrases[phrase_id as usize];
                 if phrase.acronym || phrase.words.len() < 2 {
                     continue;
@@ -412,8 +412,10 @@ fn deletions(word: &str, max: usize) -> Vec<u64> {
     out.into_iter().collect()
 }
 
+/// FNV-1a: fast, and stable across runs. Collisions only add candidates that the edit
+/// distance check then rejects.
 fn hash(chars: &[char]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    chars.hash(&mut hasher);
-    hasher.finish()
+    chars.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
+        (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
