@@ -119,7 +119,7 @@ const WEAK: f32 = 1.0;
 
 /// Phrases per aspect, separated by commas, matched against the question's lowercase
 /// words. A phrase of several words must appear as consecutive words.
-const VOCABULARY: [(Aspect, f32, &str); 7] = [
+const VOCABULARY: [(Aspect, f32, &str); 8] = [
     (
         Aspect::Overview,
         OVERVIEW,
@@ -154,7 +154,9 @@ const VOCABULARY: [(Aspect, f32, &str); 7] = [
          way into, career path, experience, training, trained, prerequisite, prerequisites, \
          background, major in, course, courses, apply, hired, entry level, start out, get started, \
          how to get, need to know, credentials, it take, it takes, take to be, takes to be, \
-         film school, portfolio, internship, internships, years of",
+         film school, portfolio, internship, internships, years of, go from, work their way up, \
+         work your way up, work my way up, move up, step up, progress, progression, promoted, \
+         promotion, career ladder",
     ),
     (
         Aspect::Environment,
@@ -162,10 +164,16 @@ const VOCABULARY: [(Aspect, f32, &str); 7] = [
         "environment, hours, working hours, work hours, weekend, weekends, nights, late, overtime, \
          travel, travels, travelling, traveling, stress, stressed, stressful, pressure, \
          high pressure, chill, relaxed, grind, hectic, busy, intense, crunch, commute, wfh, hybrid, \
-         exhausting, tiring, demanding, remote, from home, office, on set, on location, work life, \
-         where do they work, where they work, balance, conditions, workplace, setting, shoots, \
-         shoot, studio, agency, burnout, days are longer, long days, longer days, tough, tougher, \
-         hard work, schedule, lifestyle, culture, work setting, based",
+         exhausting, tiring, demanding, remote, remotely, from home, on set, on location, work life, \
+         where do they work, where they work, balance, conditions, workplace, burnout, \
+         days are longer, long days, longer days, tough, tougher, hard work, schedule, lifestyle, \
+         culture, work setting, 9 to 5, nine to five, on call, shifts, shift work, flexible",
+    ),
+    // Places hint at the work environment, but "tasks on a shoot" is still about duties.
+    (
+        Aspect::Environment,
+        WEAK,
+        "office, shoot, shoots, studio, studios, agency, based, setting, location, locations",
     ),
     (
         Aspect::Skills,
@@ -173,7 +181,8 @@ const VOCABULARY: [(Aspect, f32, &str); 7] = [
         "skill, skills, skillset, skill set, skill sets, ability, abilities, quality, qualities, \
          trait, traits, strength, strengths, good at, makes a good, make a good, what makes, \
          soft skills, competency, competencies, talent, talents, aptitude, effective, succeed, \
-         success, personality, characteristics, attributes, must have, strong at, excel, know how",
+         success, personality, characteristics, attributes, must have, strong at, excel, know how, \
+         brilliant at, great at, best at, should a good, makes a great, what makes a",
     ),
     (
         Aspect::Salary,
@@ -183,7 +192,8 @@ const VOCABULARY: [(Aspect, f32, &str); 7] = [
          day rate, cash, rake, rich, per hour, an hour, per episode, per year, a year, annual, \
          annually, remuneration, fee, fees, make a living, how much do, how much does, how much can, \
          how much more, bonus, well paid, underpaid, overpaid, worth, dollars, pounds, six figures, \
-         make more, makes more, make less, earn more, living, pull in, bring in",
+         make more, makes more, make less, earn more, living, pull in, bring in, takes home, \
+         taking home, took home, better paid, paid more, pays better",
     ),
 ];
 

@@ -1,5 +1,5 @@
-//! Answer quality on the project's own labelled questions, `tests/data/questions.jsonl`,
-//! measured through the real binary exactly as users and scorers call it.
+//! Answer quality on the project's own labelled questions (`tests/data/*.jsonl`, written
+//! independently of the code), measured through the real binary as users and scorers call it.
 
 use serde_json::Value;
 
@@ -14,7 +14,9 @@ struct Labelled {
 }
 
 fn labelled() -> Vec<Labelled> {
-    let text = std::fs::read_to_string(root().join("tests/data/questions.jsonl")).unwrap();
+    let text = ["questions.jsonl", "questions-more.jsonl"]
+        .map(|name| std::fs::read_to_string(root().join("tests/data").join(name)).unwrap())
+        .join("\n");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|line| {
