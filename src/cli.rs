@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::config::Config;
 use crate::engine::answer::Answer;
 use crate::engine::knowledge::{self, LoadError};
 use crate::engine::Engine;
@@ -60,11 +61,7 @@ struct KnowledgeArg {
 
 impl KnowledgeArg {
     fn path(&self) -> PathBuf {
-        match &self.dir {
-            Some(dir) => dir.clone(),
-            None if Path::new("knowledge").is_dir() => PathBuf::from("knowledge"),
-            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
-        }
+        crate::config::knowledge_dir(self.dir.as_ref().map(|d| d.display().to_string()))
     }
 
     fn load(&self) -> anyhow::Result<Engine> {
@@ -130,20 +127,47 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        None => {
-            let knowledge = KnowledgeArg {
-                dir: std::env::var_os("KNOWLEDGE_DIR").map(PathBuf::from),
-            };
-            let engine = knowledge.load()?;
-            eprintln!(
-                "No DISCORD_TOKEN is set, so rolecall answers here in the terminal ({} roles from {}). Type a question, `roles`, or `quit`.",
-                engine.knowledge().roles.len(),
-                knowledge.path().display()
-            );
-            crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => run_default(),
     }
+}
+
+/// `rolecall` with no command: the bot when a token is configured, else the console.
+fn run_default() -> anyhow::Result<ExitCode> {
+    let config = Config::from_env()?;
+    let knowledge = KnowledgeArg {
+        dir: Some(config.knowledge_dir.clone()),
+    };
+    let engine = knowledge.load()?;
+    if config.token.is_none() {
+        eprintln!(
+            "No DISCORD_TOKEN is set, so rolecall answers here in the terminal ({} roles from {}). Type a question, `roles`, or `quit`.",
+            engine.knowledge().roles.len(),
+            config.knowledge_dir.display()
+        );
+        crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    init_logging();
+    tracing::info!(
+        roles = engine.knowledge().roles.len(),
+        comparisons = engine.knowledge().comparison_count(),
+        knowledge = %config.knowledge_dir.display(),
+        "knowledge loaded"
+    );
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(crate::discord::run(config, engine))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to standard error, filtered by `RUST_LOG` (default: rolecall's own info lines and
+/// warnings from the libraries).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,rolecall=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .try_init();
 }
 
 /// Answers each line of standard input; a line that is not valid UTF-8 is answered as

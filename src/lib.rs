@@ -6,7 +6,11 @@
 //! - [`cli`]: the command line (`ask`, `check`, `roles`, and the default run), the only
 //!   place that turns errors into exit codes.
 //! - [`console`]: the interactive prompt used when no Discord token is configured.
+//! - [`config`]: settings from the environment and `.env`, validated once.
+//! - [`discord`]: the Discord adapter (serenity and poise): commands, events, rendering.
 
 pub mod cli;
+pub mod config;
 pub mod console;
+pub mod discord;
 pub mod engine;

@@ -64,6 +64,9 @@ pub struct Answer {
     pub notes: Vec<String>,
     /// Role ids offered as "did you mean".
     pub suggestions: Vec<String>,
+    /// The aspect the question asked about, kept even when no role was understood, so a
+    /// "did you mean" choice can answer the same question.
+    pub asked_aspect: Aspect,
 }
 
 impl Answer {
@@ -80,6 +83,7 @@ impl Answer {
             sources: Vec::new(),
             notes: Vec::new(),
             suggestions: Vec::new(),
+            asked_aspect: Aspect::Overview,
         }
     }
 }
@@ -121,6 +125,7 @@ pub fn compose(knowledge: &Knowledge, question: &Question) -> Answer {
         }
     };
     answer.notes.extend(notes);
+    answer.asked_aspect = question.aspect;
     answer
 }
 
@@ -131,6 +136,7 @@ pub fn about_role(knowledge: &Knowledge, role: usize, aspect: Aspect) -> Answer 
     let mut answer = Answer::empty(Status::Answered, format!("{} — {}", role.name, aspect.heading()));
     answer.roles = vec![role.id.clone()];
     answer.aspect = Some(aspect);
+    answer.asked_aspect = aspect;
     answer.parts = vec![Part {
         heading: None,
         text: section.text.clone(),
@@ -153,6 +159,7 @@ pub fn comparing(knowledge: &Knowledge, a: usize, b: usize, aspect: Aspect) -> A
     );
     answer.roles = vec![role_a.id.clone(), role_b.id.clone()];
     answer.aspect = Some(aspect);
+    answer.asked_aspect = aspect;
     match knowledge.comparison(a, b) {
         Some(comparison) => {
             let section: &Section = &comparison.sections[&aspect];

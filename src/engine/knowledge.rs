@@ -16,6 +16,8 @@ use crate::engine::normalize;
 
 /// Files larger than this are refused rather than read.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+/// Role ids are at most this long, so that two fit in a Discord component id.
+pub const MAX_ID_LEN: usize = 40;
 /// A directory with more files than this is refused.
 pub const MAX_FILES: usize = 50_000;
 
@@ -406,7 +408,10 @@ pub fn parse_role(path: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Op
     if !is_valid_id(&front.id) {
         report(
             doc.front_line,
-            format!("id \"{}\" must be lowercase letters, digits and '-'", front.id),
+            format!(
+                "id \"{}\" must be lowercase letters, digits and '-', at most {MAX_ID_LEN} long",
+                front.id
+            ),
         );
     } else if path.file_stem().is_some_and(|s| s.to_string_lossy() != front.id) {
         report(
@@ -538,7 +543,7 @@ fn parse_front<T: serde::de::DeserializeOwned>(
 
 fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 64
+        && id.len() <= MAX_ID_LEN
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

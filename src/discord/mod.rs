@@ -1,0 +1,227 @@
+//! The Discord adapter: the only module that knows about serenity and poise.
+//!
+//! It connects to the gateway, registers the slash commands, and turns interactions and
+//! messages into engine calls and rendered replies. Everything it says comes from the
+//! engine; nothing here decides what an answer is.
+
+pub mod commands;
+pub mod events;
+pub mod render;
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder};
+
+use crate::config::Config;
+use crate::engine::answer::Answer;
+use crate::engine::Engine;
+
+/// The error type of command and event handlers.
+pub type Error = anyhow::Error;
+/// The poise context the commands receive.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// State shared by every handler.
+pub struct Data {
+    engine: Arc<Engine>,
+    seen: Mutex<Seen>,
+}
+
+impl Data {
+    /// Creates the shared state around a loaded engine.
+    pub fn new(engine: Engine) -> Data {
+        Data {
+            engine: Arc::new(engine),
+            seen: Mutex::new(Seen::default()),
+        }
+    }
+
+    /// The engine answering right now.
+    pub fn engine(&self) -> Arc<Engine> {
+        Arc::clone(&self.engine)
+    }
+
+    /// True the first time an event id is seen, so a replayed event is answered once.
+    pub fn first_time(&self, id: u64) -> bool {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(id)
+    }
+}
+
+/// The ids of recent events, bounded so memory stays flat.
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+
+impl Seen {
+    const CAPACITY: usize = 10_000;
+
+    fn insert(&mut self, id: u64) -> bool {
+        if !self.ids.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > Self::CAPACITY {
+            if let Some(old) = self.order.pop_front() {
+                self.ids.remove(&old);
+            }
+        }
+        true
+    }
+}
+
+/// Logs one answered question: where it came from, what came of it, and how long it took.
+pub fn log_answer(guild: Option<GuildId>, source: &str, answer: &Answer, started: Instant) {
+    tracing::info!(
+        guild = guild.map(|g| g.get()),
+        source,
+        status = answer.status.id(),
+        roles = %answer.roles.join(","),
+        aspect = answer.aspect.map(|a| a.id()),
+        latency_us = started.elapsed().as_micros() as u64,
+        "answered"
+    );
+}
+
+/// Runs the bot until it is stopped by SIGINT/SIGTERM, or fails.
+pub async fn run(config: Config, engine: Engine) -> anyhow::Result<()> {
+    let token = config.token.clone().context("DISCORD_TOKEN is not set")?;
+    let mut http = HttpBuilder::new(token.expose()).default_allowed_mentions(render::no_pings());
+    if let Some(url) = &config.api_url {
+        // serenity's rate limiter ignores the proxy setting, so a custom API URL needs it off.
+        http = http.proxy(url.clone()).ratelimiter_disabled(true);
+    }
+    let guild_id = config.guild_id.map(GuildId::new);
+    let setup_error: Arc<Mutex<Option<String>>> = Arc::default();
+    let setup_error_slot = Arc::clone(&setup_error);
+    let data = Data::new(engine);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |error| Box::pin(on_error(error)),
+            event_handler: |framework, event| {
+                Box::pin(events::handle(
+                    framework.serenity_context,
+                    event,
+                    framework.user_data,
+                ))
+            },
+            allowed_mentions: Some(render::no_pings()),
+            prefix_options: poise::PrefixFrameworkOptions {
+                mention_as_prefix: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                let registered = match guild_id {
+                    Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
+                    None => poise::builtins::register_globally(ctx, commands).await,
+                };
+                if let Err(error) = registered {
+                    let message = format!("registering slash commands failed: {error}");
+                    *setup_error_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(message.clone());
+                    framework.shard_manager().shutdown_all().await;
+                    anyhow::bail!(message);
+                }
+                tracing::info!(
+                    user = %ready.user.name,
+                    guilds = ready.guilds.len(),
+                    scope = if guild_id.is_some() { "guild" } else { "global" },
+                    "connected and commands registered"
+                );
+                Ok(data)
+            })
+        })
+        .build();
+    let mut intents =
+        GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    if config.message_content {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    }
+    let mut client = ClientBuilder::new_with_http(http.build(), intents)
+        .framework(framework)
+        .await
+        .context("building the Discord client")?;
+    let shards = Arc::clone(&client.shard_manager);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        shards.shutdown_all().await;
+    });
+    let result = client.start_autosharded().await;
+    if let Some(message) = setup_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        anyhow::bail!(message);
+    }
+    result.map_err(explain_start_error)
+}
+
+/// Turns serenity's start-up errors into a message that says what to fix.
+fn explain_start_error(error: serenity::Error) -> anyhow::Error {
+    use serenity::all::{GatewayError, HttpError};
+    let rejected = match &error {
+        serenity::Error::Gateway(GatewayError::InvalidAuthentication) => true,
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            response.status_code.as_u16() == 401
+        }
+        _ => false,
+    };
+    if rejected {
+        anyhow::anyhow!("Discord rejected DISCORD_TOKEN; copy a fresh token from the Developer Portal (Bot → Reset Token)")
+    } else if matches!(
+        error,
+        serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents)
+    ) {
+        anyhow::anyhow!(
+            "Discord refused the MESSAGE_CONTENT intent; enable it in the Developer Portal (Bot → Privileged Gateway Intents) or unset DISCORD_MESSAGE_CONTENT"
+        )
+    } else {
+        anyhow::Error::new(error).context("the Discord connection failed")
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+/// The single error handler: users see a short apology, the log gets the details.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().name, error = %format!("{error:#}"), "command failed");
+            let apology = poise::CreateReply::default()
+                .content("Sorry, something went wrong while answering. Please try again in a moment.")
+                .ephemeral(true)
+                .allowed_mentions(render::no_pings());
+            let _ = ctx.send(apology).await;
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!(event = event.snake_case_name(), error = %format!("{error:#}"), "event handler failed");
+        }
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %format!("{error:#}"), "setup failed");
+        }
+        other => {
+            tracing::warn!(error = %other, "ignored a framework error");
+        }
+    }
+}

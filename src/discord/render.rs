@@ -1,0 +1,370 @@
+//! Turns engine answers into Discord messages: embeds, buttons and select menus.
+//!
+//! Discord rejects a message that breaks its size limits, so every text goes through
+//! [`fit`], which shortens at a sentence (or at least a word) boundary. Text from the
+//! knowledge or the user never pings anyone: mention syntax is defused here, and every
+//! message also carries an empty `allowed_mentions`.
+
+use serenity::all::{
+    ButtonStyle, Colour, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+};
+
+use crate::engine::answer::{describe_figure, Answer, Status};
+use crate::engine::aspect::Aspect;
+use crate::engine::Engine;
+
+/// Discord's limits on message parts, in characters.
+pub mod limits {
+    pub const CONTENT: usize = 2000;
+    pub const TITLE: usize = 256;
+    pub const DESCRIPTION: usize = 4096;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1024;
+    pub const FOOTER: usize = 2048;
+    pub const EMBED_TOTAL: usize = 6000;
+    pub const BUTTON_LABEL: usize = 80;
+    pub const BUTTONS_PER_ROW: usize = 5;
+}
+
+/// Roles listed per page of `/roles`.
+pub const ROLES_PER_PAGE: usize = 15;
+
+/// A message ready to send: text, embeds and components.
+#[derive(Debug, Clone, Default)]
+pub struct Reply {
+    pub content: String,
+    pub embeds: Vec<CreateEmbed>,
+    pub components: Vec<CreateActionRow>,
+}
+
+/// Mentions that ping nobody, for every message the bot sends.
+pub fn no_pings() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+        .empty_roles()
+        .empty_users()
+        .replied_user(false)
+}
+
+/// What a component's `custom_id` asks for when someone clicks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Show these roles (one or two ids) on the aspect the user picks.
+    View(Vec<String>),
+    /// Answer about one role on one aspect ("did you mean" buttons).
+    Ask(String, Aspect),
+    /// Show a page of the role list.
+    Roles(usize),
+}
+
+impl Action {
+    /// The `custom_id` for this action (at most 100 characters; role ids are short).
+    pub fn custom_id(&self) -> String {
+        match self {
+            Action::View(ids) => format!("rc:view:{}", ids.join("+")),
+            Action::Ask(id, aspect) => format!("rc:ask:{}:{id}", aspect.id()),
+            Action::Roles(page) => format!("rc:roles:{page}"),
+        }
+    }
+
+    /// Reads a `custom_id`; `None` for ids this bot did not make.
+    pub fn parse(custom_id: &str) -> Option<Action> {
+        let mut parts = custom_id.strip_prefix("rc:")?.splitn(3, ':');
+        match (parts.next()?, parts.next(), parts.next()) {
+            ("view", Some(ids), None) => Some(Action::View(ids.split('+').map(str::to_string).collect())),
+            ("ask", Some(aspect), Some(id)) => Some(Action::Ask(id.to_string(), Aspect::parse(aspect)?)),
+            ("roles", Some(page), None) => page.parse().ok().map(Action::Roles),
+            _ => None,
+        }
+    }
+}
+
+const ANSWER_COLOUR: Colour = Colour::from_rgb(0x4f, 0x7c, 0xac);
+const HINT_COLOUR: Colour = Colour::from_rgb(0x99, 0x99, 0x99);
+
+/// The reply for an answer: one embed, plus an aspect menu or "did you mean" buttons.
+pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
+    let content = fit(&defuse(&answer.notes.join(" ")), limits::CONTENT);
+    match answer.status {
+        Status::Answered => Reply {
+            content,
+            embeds: vec![answered_embed(answer)],
+            components: vec![aspect_menu(
+                &answer.roles,
+                answer.aspect.unwrap_or(Aspect::Overview),
+            )],
+        },
+        Status::UnknownRole | Status::NotUnderstood => {
+            let mut text = answer
+                .parts
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            if !answer.suggestions.is_empty() {
+                text.push_str("\n\nDid you mean one of these?");
+            }
+            let embed = CreateEmbed::new()
+                .colour(HINT_COLOUR)
+                .title(fit(&defuse(&answer.title), limits::TITLE))
+                .description(fit(&defuse(&text), limits::DESCRIPTION));
+            let mut buttons: Vec<CreateButton> = answer
+                .suggestions
+                .iter()
+                .filter_map(|id| engine.knowledge().role(id))
+                .take(limits::BUTTONS_PER_ROW - 1)
+                .map(|role| {
+                    CreateButton::new(Action::Ask(role.id.clone(), answer.asked_aspect).custom_id())
+                        .label(fit(&role.name, limits::BUTTON_LABEL))
+                        .style(ButtonStyle::Primary)
+                })
+                .collect();
+            buttons.push(
+                CreateButton::new(Action::Roles(0).custom_id())
+                    .label("All roles")
+                    .style(ButtonStyle::Secondary),
+            );
+            Reply {
+                content,
+                embeds: vec![embed],
+                components: vec![CreateActionRow::Buttons(buttons)],
+            }
+        }
+    }
+}
+
+fn answered_embed(answer: &Answer) -> CreateEmbed {
+    let mut fields: Vec<(String, String, bool)> = Vec::new();
+    let side_by_side = answer.parts.iter().all(|p| p.heading.is_some()) && answer.parts.len() == 2;
+    let mut description = String::new();
+    if side_by_side {
+        for part in &answer.parts {
+            fields.push((part.heading.clone().unwrap_or_default(), part.text.clone(), true));
+        }
+    } else {
+        description = answer
+            .parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    if let Some(summary) = &answer.summary {
+        fields.push(("In short".into(), summary.clone(), false));
+    }
+    if !answer.figures.is_empty() {
+        if answer.roles.len() == 2 {
+            // One inline column of figures per role, so the two sit side by side.
+            let mut names: Vec<&str> = answer.figures.iter().map(|f| f.role.as_str()).collect();
+            names.dedup();
+            for name in names {
+                let lines: Vec<String> = answer
+                    .figures
+                    .iter()
+                    .filter(|f| f.role == name)
+                    .take(4)
+                    .map(figure_line)
+                    .collect();
+                fields.push((format!("{name}: key figures"), lines.join("\n"), true));
+            }
+        } else {
+            let lines: Vec<String> = answer.figures.iter().take(8).map(figure_line).collect();
+            fields.push(("Key figures".into(), lines.join("\n"), false));
+        }
+    }
+    if let Some(verdict) = &answer.verdict {
+        fields.push(("Who earns more".into(), verdict.clone(), false));
+    }
+    let title = fit(&defuse(&answer.title), limits::TITLE);
+    let footer = fit_list("Sources: ", &answer.sources, limits::FOOTER);
+    let fields: Vec<(String, String, bool)> = fields
+        .into_iter()
+        .filter(|(_, value, _)| !value.trim().is_empty())
+        .take(25)
+        .map(|(name, value, inline)| {
+            (
+                fit(&defuse(&name), limits::FIELD_NAME),
+                fit(&defuse(&value), limits::FIELD_VALUE),
+                inline,
+            )
+        })
+        .collect();
+    let used = title.chars().count()
+        + footer.chars().count()
+        + fields
+            .iter()
+            .map(|(n, v, _)| n.chars().count() + v.chars().count())
+            .sum::<usize>();
+    let room = limits::EMBED_TOTAL.saturating_sub(used).min(limits::DESCRIPTION);
+    let mut embed = CreateEmbed::new()
+        .colour(ANSWER_COLOUR)
+        .title(title)
+        .fields(fields);
+    if !description.is_empty() {
+        embed = embed.description(fit(&defuse(&description), room));
+    }
+    if !footer.is_empty() {
+        embed = embed.footer(CreateEmbedFooter::new(footer));
+    }
+    embed
+}
+
+fn figure_line(f: &crate::engine::answer::RoleFigure) -> String {
+    format!(
+        "**{}** · {}, {}",
+        describe_figure(&f.figure),
+        f.figure.source,
+        f.figure.year
+    )
+}
+
+/// The select menu that switches a reply to another aspect of the same role(s).
+fn aspect_menu(role_ids: &[String], current: Aspect) -> CreateActionRow {
+    let options = Aspect::ALL
+        .iter()
+        .map(|a| CreateSelectMenuOption::new(a.heading(), a.id()).default_selection(*a == current))
+        .collect();
+    CreateActionRow::SelectMenu(
+        CreateSelectMenu::new(
+            Action::View(role_ids.to_vec()).custom_id(),
+            CreateSelectMenuKind::String { options },
+        )
+        .placeholder("Show another aspect"),
+    )
+}
+
+/// One page of the role list, with buttons to the neighbouring pages.
+pub fn roles_page(engine: &Engine, page: usize) -> Reply {
+    let roles = &engine.knowledge().roles;
+    let pages = roles.len().div_ceil(ROLES_PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let lines: Vec<String> = roles
+        .iter()
+        .skip(page * ROLES_PER_PAGE)
+        .take(ROLES_PER_PAGE)
+        .map(|r| {
+            if r.aliases.is_empty() {
+                format!("**{}**", r.name)
+            } else {
+                format!("**{}** — also {}", r.name, r.aliases.join(", "))
+            }
+        })
+        .collect();
+    let embed = CreateEmbed::new()
+        .colour(ANSWER_COLOUR)
+        .title(format!(
+            "Roles I know ({}), page {} of {pages}",
+            roles.len(),
+            page + 1
+        ))
+        .description(fit(&defuse(&lines.join("\n")), limits::DESCRIPTION));
+    let mut components = Vec::new();
+    if pages > 1 {
+        components.push(CreateActionRow::Buttons(vec![
+            CreateButton::new(Action::Roles(page.saturating_sub(1)).custom_id())
+                .label("Previous")
+                .style(ButtonStyle::Secondary)
+                .disabled(page == 0),
+            CreateButton::new(Action::Roles(page + 1).custom_id())
+                .label("Next")
+                .style(ButtonStyle::Secondary)
+                .disabled(page + 1 >= pages),
+        ]));
+    }
+    Reply {
+        content: String::new(),
+        embeds: vec![embed],
+        components,
+    }
+}
+
+/// What can be asked, with examples made from the knowledge's own roles.
+pub fn help(engine: &Engine) -> Reply {
+    let names: Vec<String> = engine
+        .knowledge()
+        .roles
+        .iter()
+        .take(2)
+        .map(|r| r.name.to_lowercase())
+        .collect();
+    let (a, b) = match names.as_slice() {
+        [a, b, ..] => (a.as_str(), b.as_str()),
+        [a] => (a.as_str(), a.as_str()),
+        [] => ("producer", "director"),
+    };
+    let text = format!(
+        "I answer questions about job roles: what they are, duties, requirements, work environment, skills and salary.\n\n\
+         **Ask in your own words** — mention me, DM me, or use `/ask`:\n\
+         • how much does a {a} earn?\n• {a} vs {b}: who does what?\n• how do I become a {b}?\n\n\
+         **Commands**\n\
+         • `/role` — one role, one aspect\n• `/compare` — two roles side by side\n\
+         • `/roles` — every role I know\n• `/ask` — a free-text question"
+    );
+    let embed = CreateEmbed::new()
+        .colour(ANSWER_COLOUR)
+        .title("How to use rolecall")
+        .description(defuse(&text));
+    Reply {
+        content: String::new(),
+        embeds: vec![embed],
+        components: Vec::new(),
+    }
+}
+
+/// Breaks mention syntax (`@everyone`, `@here`, `<@id>`, `<@&id>`) with a zero-width space,
+/// so text shows as written and can never ping.
+pub fn defuse(text: &str) -> String {
+    text.replace("@everyone", "@\u{200b}everyone")
+        .replace("@here", "@\u{200b}here")
+        .replace("<@", "<\u{200b}@")
+}
+
+/// Shortens `text` to at most `max` characters, ending at a sentence boundary when there is
+/// one in the second half, else at a word boundary, and marks the cut with "…".
+pub fn fit(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let budget = max.saturating_sub(2);
+    let cut: String = text.chars().take(budget).collect();
+    let sentence_end = cut
+        .char_indices()
+        .rev()
+        .filter(|(i, c)| {
+            matches!(c, '.' | '!' | '?' | '\n') && cut[i + c.len_utf8()..].starts_with([' ', '\n'])
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .next()
+        .filter(|end| *end >= cut.len() / 2);
+    if let Some(end) = sentence_end {
+        return format!("{} …", cut[..end].trim_end());
+    }
+    match cut.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => format!("{}…", cut[..space].trim_end()),
+        _ => format!("{}…", cut.chars().take(budget).collect::<String>()),
+    }
+}
+
+/// "Sources: a; b; c; and 4 more", within `max` characters.
+fn fit_list(prefix: &str, items: &[String], max: usize) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut out = prefix.to_string();
+    for (i, item) in items.iter().enumerate() {
+        let separator = if i == 0 { "" } else { "; " };
+        let rest = items.len() - i;
+        let tail = format!("; and {rest} more");
+        if out.chars().count() + separator.len() + item.chars().count() + tail.len() > max {
+            out.push_str(&format!("{}and {rest} more", if i == 0 { "" } else { "; " }));
+            return defuse(&out);
+        }
+        out.push_str(separator);
+        out.push_str(item);
+    }
+    defuse(&out)
+}
+
+#[cfg(test)]
+mod tests;
