@@ -242,13 +242,19 @@ pub fn who_earns_more(a: &Role, b: &Role) -> String {
         "typical values"
     };
     format!(
-        "By the headline figures, a {} earns more: {} against {}; the gap between the {basis} is {} per {}. The figures come from different sources and years, so treat the gap as a rough guide.",
-        high.name.to_lowercase(),
+        "By the headline figures, {} earns more: {} against {}; the gap between the {basis} is {} per {}. The figures come from different sources and years, so treat the gap as a rough guide.",
+        with_article(&high.name.to_lowercase()),
         describe(high, fh),
         describe(low, fl),
         money(&fh.currency, (va - vb).abs()),
         fh.period,
     )
+}
+
+/// "an executive producer", "a line producer".
+fn with_article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 /// "median $95,884 per year", "$50,000–$80,000 per year".
@@ -259,7 +265,12 @@ pub fn describe_figure(f: &SalaryFigure) -> String {
         (None, Some(h)) => Some(format!("up to {}", money(&f.currency, h))),
         (None, None) => None,
     };
-    let median = f.median.map(|m| format!("median {}", money(&f.currency, m)));
+    let median = match (f.median, f.average, f.amount) {
+        (Some(m), _, _) => Some(format!("median {}", money(&f.currency, m))),
+        (None, Some(a), _) => Some(format!("average {}", money(&f.currency, a))),
+        (None, None, Some(a)) => Some(money(&f.currency, a)),
+        (None, None, None) => None,
+    };
     let amount = match (median, range) {
         (Some(m), Some(r)) => format!("{m} (range {r})"),
         (Some(m), None) => m,

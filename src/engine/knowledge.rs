@@ -60,6 +60,12 @@ pub struct SalaryFigure {
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub median: Option<f64>,
+    /// An average, where the source gives one instead of a median.
+    #[serde(default)]
+    pub average: Option<f64>,
+    /// A single figure the source does not call a median or an average.
+    #[serde(default)]
+    pub amount: Option<f64>,
     pub currency: String,
     pub period: String,
     pub year: String,
@@ -81,9 +87,10 @@ impl Role {
 }
 
 impl SalaryFigure {
-    /// One number that stands for the figure: the median, else the middle of the range.
+    /// One number that stands for the figure: the median, average or single amount, else
+    /// the middle of the range.
     pub fn typical(&self) -> Option<f64> {
-        match (self.median, self.low, self.high) {
+        match (self.median.or(self.average).or(self.amount), self.low, self.high) {
             (Some(m), _, _) => Some(m),
             (None, Some(l), Some(h)) => Some((l + h) / 2.0),
             (None, l, h) => l.or(h),
@@ -130,19 +137,20 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
-    /// Builds knowledge from parsed roles and comparisons, reporting clashes.
-    pub fn new(roles: Vec<Role>, comparisons: Vec<Comparison>) -> (Knowledge, Vec<String>) {
+    /// Builds knowledge from parsed roles and comparisons. Each problem names the input it
+    /// concerns: `(true, i)` for `roles[i]`, `(false, i)` for `comparisons[i]`.
+    pub fn new(roles: Vec<Role>, comparisons: Vec<Comparison>) -> (Knowledge, Vec<((bool, usize), String)>) {
         let mut problems = Vec::new();
         let mut knowledge = Knowledge::default();
-        for role in roles {
+        for (i, role) in roles.into_iter().enumerate() {
             if knowledge.by_id.contains_key(&role.id) {
-                problems.push(format!("duplicate role id \"{}\"", role.id));
+                problems.push(((true, i), format!("duplicate role id \"{}\"", role.id)));
                 continue;
             }
             knowledge.by_id.insert(role.id.clone(), knowledge.roles.len());
             knowledge.roles.push(role);
         }
-        for comparison in comparisons {
+        for (i, comparison) in comparisons.into_iter().enumerate() {
             let [a, b] = &comparison.roles;
             match (knowledge.index(a), knowledge.index(b)) {
                 (Some(a), Some(b)) => {
@@ -152,18 +160,13 @@ impl Knowledge {
                         .insert(key, knowledge.comparisons.len())
                         .is_some()
                     {
-                        problems.push(format!(
-                            "a second comparison of {} and {}",
-                            comparison.roles[0], comparison.roles[1]
-                        ));
+                        problems.push(((false, i), format!("a second comparison of {a} and {b}")));
                     }
                     knowledge.comparisons.push(comparison);
                 }
                 _ => {
-                    for id in [a, b] {
-                        if knowledge.index(id).is_none() {
-                            problems.push(format!("comparison names unknown role id \"{id}\""));
-                        }
+                    for id in [a, b].into_iter().filter(|id| knowledge.index(id).is_none()) {
+                        problems.push(((false, i), format!("comparison names unknown role id \"{id}\"")));
                     }
                 }
             }
@@ -250,27 +253,26 @@ pub fn load_with_problems(dir: &Path) -> Result<(Knowledge, Vec<Diagnostic>), Lo
         });
     }
     check_alias_clashes(&roles, &mut problems);
-    let role_paths: HashMap<String, PathBuf> = roles.iter().map(|(p, r)| (r.id.clone(), p.clone())).collect();
+    let role_paths: Vec<PathBuf> = roles.iter().map(|(p, _)| p.clone()).collect();
     let comparison_paths: Vec<PathBuf> = comparisons.iter().map(|(p, _)| p.clone()).collect();
     let (knowledge, clashes) = Knowledge::new(
         roles.into_iter().map(|(_, r)| r).collect(),
         comparisons.into_iter().map(|(_, c)| c).collect(),
     );
-    for message in clashes {
-        let path = comparison_paths
-            .iter()
-            .find(|p| {
-                message.contains("comparison")
-                    && p.to_string_lossy()
-                        .contains(message.split('"').nth(1).unwrap_or("\u{0}"))
-            })
-            .or_else(|| {
-                role_paths
-                    .values()
-                    .find(|p| message.contains(&*p.file_stem().unwrap_or_default().to_string_lossy()))
-            })
-            .cloned()
-            .unwrap_or_else(|| dir.to_path_buf());
+    for ((is_role, i), message) in clashes {
+        // A role whose own file is broken is already reported there.
+        let broken_role = message
+            .split('"')
+            .nth(1)
+            .is_some_and(|id| roles_dir.join(format!("{id}.md")).is_file() && knowledge.index(id).is_none());
+        if !is_role && broken_role {
+            continue;
+        }
+        let path = if is_role {
+            role_paths[i].clone()
+        } else {
+            comparison_paths[i].clone()
+        };
         problems.push(Diagnostic {
             path,
             line: 0,
@@ -437,17 +439,23 @@ pub fn parse_role(path: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Op
         );
     }
     for (i, figure) in front.salary.iter().enumerate() {
-        if figure.low.is_none() && figure.high.is_none() && figure.median.is_none() {
+        let numbers = [
+            figure.low,
+            figure.high,
+            figure.median,
+            figure.average,
+            figure.amount,
+        ];
+        if numbers.iter().all(Option::is_none) {
             report(
                 doc.front_line,
-                format!("salary entry {} has none of low, high, median", i + 1),
+                format!(
+                    "salary entry {} has no number (low, high, median, average or amount)",
+                    i + 1
+                ),
             );
         }
-        if [figure.low, figure.high, figure.median]
-            .iter()
-            .flatten()
-            .any(|v| !v.is_finite() || *v < 0.0)
-        {
+        if numbers.iter().flatten().any(|v| !v.is_finite() || *v < 0.0) {
             report(
                 doc.front_line,
                 format!("salary entry {} has a negative or invalid number", i + 1),
