@@ -127,6 +127,20 @@ pub struct Comparison {
     pub sections: BTreeMap<Aspect, Section>,
 }
 
+/// A problem found when putting roles and comparisons together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub input: Input,
+    pub message: String,
+}
+
+/// Which of the inputs to [`Knowledge::new`] a clash concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Role(usize),
+    Comparison(usize),
+}
+
 /// Everything loaded from a knowledge directory.
 #[derive(Debug, Clone, Default)]
 pub struct Knowledge {
@@ -137,14 +151,16 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
-    /// Builds knowledge from parsed roles and comparisons. Each problem names the input it
-    /// concerns: `(true, i)` for `roles[i]`, `(false, i)` for `comparisons[i]`.
-    pub fn new(roles: Vec<Role>, comparisons: Vec<Comparison>) -> (Knowledge, Vec<((bool, usize), String)>) {
+    /// Builds knowledge from parsed roles and comparisons, with the clashes between them.
+    pub fn new(roles: Vec<Role>, comparisons: Vec<Comparison>) -> (Knowledge, Vec<Clash>) {
         let mut problems = Vec::new();
         let mut knowledge = Knowledge::default();
         for (i, role) in roles.into_iter().enumerate() {
             if knowledge.by_id.contains_key(&role.id) {
-                problems.push(((true, i), format!("duplicate role id \"{}\"", role.id)));
+                problems.push(Clash {
+                    input: Input::Role(i),
+                    message: format!("duplicate role id \"{}\"", role.id),
+                });
                 continue;
             }
             knowledge.by_id.insert(role.id.clone(), knowledge.roles.len());
@@ -160,13 +176,24 @@ impl Knowledge {
                         .insert(key, knowledge.comparisons.len())
                         .is_some()
                     {
-                        problems.push(((false, i), format!("a second comparison of {a} and {b}")));
+                        let message = format!(
+                            "a second comparison of {} and {}",
+                            comparison.roles[0], comparison.roles[1]
+                        );
+                        problems.push(Clash {
+                            input: Input::Comparison(i),
+                            message,
+                        });
                     }
                     knowledge.comparisons.push(comparison);
                 }
                 _ => {
                     for id in [a, b].into_iter().filter(|id| knowledge.index(id).is_none()) {
-                        problems.push(((false, i), format!("comparison names unknown role id \"{id}\"")));
+                        let message = format!("comparison names unknown role id \"{id}\"");
+                        problems.push(Clash {
+                            input: Input::Comparison(i),
+                            message,
+                        });
                     }
                 }
             }
@@ -259,19 +286,16 @@ pub fn load_with_problems(dir: &Path) -> Result<(Knowledge, Vec<Diagnostic>), Lo
         roles.into_iter().map(|(_, r)| r).collect(),
         comparisons.into_iter().map(|(_, c)| c).collect(),
     );
-    for ((is_role, i), message) in clashes {
+    for Clash { input, message } in clashes {
         // A role whose own file is broken is already reported there.
         let broken_role = message
             .split('"')
             .nth(1)
             .is_some_and(|id| roles_dir.join(format!("{id}.md")).is_file() && knowledge.index(id).is_none());
-        if !is_role && broken_role {
-            continue;
-        }
-        let path = if is_role {
-            role_paths[i].clone()
-        } else {
-            comparison_paths[i].clone()
+        let path = match input {
+            Input::Role(i) => role_paths[i].clone(),
+            Input::Comparison(_) if broken_role => continue,
+            Input::Comparison(i) => comparison_paths[i].clone(),
         };
         problems.push(Diagnostic {
             path,
