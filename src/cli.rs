@@ -54,14 +54,21 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct KnowledgeArg {
-    /// The knowledge directory [default: ./knowledge, else the one shipped with rolecall]
-    #[arg(long = "knowledge", env = "KNOWLEDGE_DIR", value_name = "DIR")]
+    /// The knowledge directory [default: $KNOWLEDGE_DIR, else ./knowledge, else the one
+    /// shipped with rolecall]
+    #[arg(long = "knowledge", value_name = "DIR")]
     dir: Option<PathBuf>,
 }
 
 impl KnowledgeArg {
     fn path(&self) -> PathBuf {
-        crate::config::knowledge_dir(self.dir.as_ref().map(|d| d.display().to_string()))
+        let configured = match &self.dir {
+            Some(dir) => Some(dir.display().to_string()),
+            None => std::env::var("KNOWLEDGE_DIR")
+                .ok()
+                .filter(|d| !d.trim().is_empty()),
+        };
+        crate::config::knowledge_dir(configured)
     }
 
     fn load(&self) -> anyhow::Result<Engine> {
@@ -166,6 +173,7 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,rolecall=info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         .with_writer(io::stderr)
         .try_init();
 }

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+pub mod fake_discord;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -14,8 +16,9 @@ pub fn rolecall(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rolecall"))
         .args(args)
         .current_dir(root())
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("KNOWLEDGE_DIR")
+        // Empty, not removed, so a developer's .env file cannot fill them in.
+        .env("DISCORD_TOKEN", "")
+        .env("KNOWLEDGE_DIR", "")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

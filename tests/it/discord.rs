@@ -1,0 +1,475 @@
+//! The real `rolecall` binary, with its real serenity client, against the fake Discord
+//! on 127.0.0.1: start-up, command registration, every command, autocomplete, clicks,
+//! mentions and DMs, and the replies' safety and size rules.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::fake_discord::{self, FakeDiscord, Request};
+use crate::support::{knowledge_dir, role_file, root};
+
+const TOKEN: &str = "MTIzNDU2Nzg5.fake-token.not-a-real-secret-9f8e7d";
+
+/// The bot process; killed when dropped so a failing test leaves nothing behind.
+struct Bot {
+    child: Child,
+    log: tempfile::NamedTempFile,
+}
+
+impl Bot {
+    fn start(fake: &FakeDiscord, extra_env: &[(&str, &str)], knowledge: &Path) -> Bot {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rolecall"));
+        command
+            .current_dir(root())
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_API_URL", fake.api_url())
+            .env("DISCORD_GUILD_ID", "")
+            .env("KNOWLEDGE_DIR", knowledge)
+            .env("RUST_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log.reopen().unwrap());
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        Bot {
+            child: command.spawn().expect("bot starts"),
+            log,
+        }
+    }
+
+    fn log(&self) -> String {
+        let mut text = String::new();
+        self.log.reopen().unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    /// Waits for the process to exit on its own and returns its exit code.
+    fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the bot did not exit within {limit:?}; log:\n{}", self.log());
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fake Discord with the bot connected and its commands registered.
+async fn connected(extra_env: &[(&str, &str)]) -> (FakeDiscord, Bot) {
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start(&fake, extra_env, &root().join("knowledge"));
+    fake.wait_ready().await;
+    fake.wait_for("command registration", |r| {
+        r.method == "PUT" && r.path.ends_with("/commands")
+    })
+    .await;
+    (fake, bot)
+}
+
+async fn callback(fake: &FakeDiscord, id: u64) -> Value {
+    let path = format!("/interactions/{id}/tok-{id}/callback");
+    fake.wait_for(&format!("the callback to interaction {id}"), |r| {
+        r.method == "POST" && r.path.ends_with(&path)
+    })
+    .await
+    .body
+}
+
+fn option(name: &str, kind: u8, value: Value) -> Value {
+    json!({"name": name, "type": kind, "value": value})
+}
+
+fn assert_no_violations(fake: &FakeDiscord) {
+    let violations = fake.violations();
+    assert!(violations.is_empty(), "Discord would reject: {violations:#?}");
+}
+
+fn embed(body: &Value) -> &Value {
+    &body["data"]["embeds"][0]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_are_registered_globally_with_valid_bodies() {
+    let (fake, _bot) = connected(&[]).await;
+    let put = fake
+        .wait_for("global registration", |r| {
+            r.method == "PUT" && r.path == format!("/api/v10/applications/{}/commands", FakeDiscord::APP_ID)
+        })
+        .await;
+    let names: Vec<&str> = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["compare", "role", "ask", "roles", "help"]);
+    let compare = &put.body[0];
+    let options: Vec<(&str, bool)> = compare["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap(),
+                o["required"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(options, [("role_a", true), ("role_b", true), ("aspect", false)]);
+    assert_eq!(compare["options"][0]["autocomplete"], true);
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_guild_id_commands_are_registered_in_that_guild() {
+    let guild = FakeDiscord::GUILD_ID.to_string();
+    let (fake, _bot) = connected(&[("DISCORD_GUILD_ID", &guild)]).await;
+    fake.wait_for("guild registration", |r| {
+        r.method == "PUT" && r.path.ends_with(&format!("/guilds/{guild}/commands"))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn compare_shows_two_roles_side_by_side_with_key_figures() {
+    let (fake, _bot) = connected(&[]).await;
+    let options = json!([
+        option("role_a", 3, json!("senior-producer")),
+        option("role_b", 3, json!("EP")),
+        option("aspect", 4, json!(5)),
+    ]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(101, "compare", options, true),
+    )
+    .await;
+    let body = callback(&fake, 101).await;
+    assert_eq!(body["type"], 4);
+    let embed = embed(&body);
+    assert_eq!(embed["title"], "Senior producer vs Executive producer — Salary");
+    let fields = embed["fields"].as_array().unwrap();
+    let inline: Vec<&str> = fields
+        .iter()
+        .filter(|f| f["inline"] == true)
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        inline,
+        ["Senior producer: key figures", "Executive producer: key figures"]
+    );
+    assert!(fields.iter().any(|f| f["name"] == "Who earns more"));
+    assert!(embed["footer"]["text"].as_str().unwrap().starts_with("Sources: "));
+    assert_eq!(
+        body["data"]["components"][0]["components"][0]["custom_id"],
+        "rc:view:senior-producer+executive-producer"
+    );
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn role_ask_roles_and_help_answer() {
+    let (fake, _bot) = connected(&[]).await;
+    let role = json!([
+        option("role", 3, json!("line producer")),
+        option("aspect", 4, json!(1))
+    ]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(201, "role", role, true),
+    )
+    .await;
+    let ask = json!([option("question", 3, json!("what do PAs get paid per hour?"))]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(202, "ask", ask, false),
+    )
+    .await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(203, "roles", json!([]), true),
+    )
+    .await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(204, "help", json!([]), false),
+    )
+    .await;
+    assert_eq!(
+        embed(&callback(&fake, 201).await)["title"],
+        "Line producer — Duties"
+    );
+    assert_eq!(
+        embed(&callback(&fake, 202).await)["title"],
+        "Production assistant — Salary"
+    );
+    let roles = callback(&fake, 203).await;
+    assert!(embed(&roles)["description"]
+        .as_str()
+        .unwrap()
+        .contains("**Executive producer** — also EP"));
+    let help = callback(&fake, 204).await;
+    assert!(embed(&help)["description"].as_str().unwrap().contains("/compare"));
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn autocomplete_finds_roles_from_rough_input() {
+    let (fake, _bot) = connected(&[]).await;
+    let options = json!([{"name": "role_a", "type": 3, "value": "exec prod", "focused": true}]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::autocomplete(301, "compare", options),
+    )
+    .await;
+    let body = callback(&fake, 301).await;
+    assert_eq!(body["type"], 8);
+    let choices = body["data"]["choices"].as_array().unwrap();
+    assert!(choices.len() <= 25);
+    assert_eq!(choices[0]["value"], "executive-producer");
+    assert_eq!(choices[0]["name"], "Executive producer");
+    let options = json!([{"name": "role", "type": 3, "value": "asoc", "focused": true}]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::autocomplete(302, "role", options),
+    )
+    .await;
+    assert_eq!(
+        callback(&fake, 302).await["data"]["choices"][0]["value"],
+        "associate-producer"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_aspect_menu_edits_the_reply_in_place() {
+    let (fake, _bot) = connected(&[]).await;
+    let click = fake_discord::component(
+        401,
+        "rc:view:senior-producer+executive-producer",
+        3,
+        &["duties"],
+        77,
+    );
+    fake.dispatch("INTERACTION_CREATE", click).await;
+    let body = callback(&fake, 401).await;
+    assert_eq!(body["type"], 7, "an update of the message, not a new one");
+    assert_eq!(
+        embed(&body)["title"],
+        "Senior producer vs Executive producer — Duties"
+    );
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_role_offers_did_you_mean_buttons_that_answer() {
+    let (fake, _bot) = connected(&[]).await;
+    let ask = json!([option(
+        "question",
+        3,
+        json!("how much does an executive director earn?")
+    )]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(501, "ask", ask, true),
+    )
+    .await;
+    let body = callback(&fake, 501).await;
+    assert_eq!(embed(&body)["title"], "I don't know that role");
+    let buttons = body["data"]["components"][0]["components"].as_array().unwrap();
+    assert_eq!(buttons[0]["custom_id"], "rc:ask:salary:executive-producer");
+    assert_eq!(buttons.last().unwrap()["custom_id"], "rc:roles:0");
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::component(502, "rc:ask:salary:executive-producer", 2, &[], 78),
+    )
+    .await;
+    assert_eq!(
+        embed(&callback(&fake, 502).await)["title"],
+        "Executive producer — Salary"
+    );
+    assert_no_violations(&fake);
+}
+
+fn channel_post(r: &Request, channel: u64) -> bool {
+    r.method == "POST" && r.path == format!("/api/v10/channels/{channel}/messages")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mention_is_answered_once_as_a_reply_that_pings_nobody() {
+    let (fake, _bot) = connected(&[]).await;
+    let bot = FakeDiscord::BOT_ID;
+    let hostile = format!(
+        "<@{bot}> how much does an EP earn? @everyone @here <@&{}>",
+        FakeDiscord::GUILD_ID
+    );
+    let mention = fake_discord::message(601, &hostile, true, true);
+    fake.dispatch("MESSAGE_CREATE", mention.clone()).await;
+    fake.dispatch("MESSAGE_CREATE", mention).await;
+    // Not for the bot: no mention, and another bot's message.
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake_discord::message(602, "what does a PA earn", false, true),
+    )
+    .await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake_discord::bot_message(603, &format!("<@{bot}> EP salary")),
+    )
+    .await;
+    // A last question whose answer shows the ones before it were all handled.
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake_discord::message(604, &format!("<@{bot}> line producer"), true, true),
+    )
+    .await;
+    let last = fake
+        .wait_for("the reply to 604", |r| {
+            channel_post(r, FakeDiscord::CHANNEL_ID) && r.body["message_reference"]["message_id"] == "604"
+        })
+        .await;
+    assert_eq!(last.body["embeds"][0]["title"], "Line producer — Overview");
+    let replies: Vec<Request> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| channel_post(r, FakeDiscord::CHANNEL_ID))
+        .collect();
+    let answered: Vec<&str> = replies
+        .iter()
+        .map(|r| r.body["message_reference"]["message_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        answered,
+        ["601", "604"],
+        "each question once, and only questions for the bot"
+    );
+    let first = &replies[0].body;
+    assert_eq!(first["embeds"][0]["title"], "Executive producer — Salary");
+    assert_eq!(first["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(first["allowed_mentions"]["replied_user"], false);
+    assert!(!first.to_string().contains("@everyone"));
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_direct_message_is_answered_in_the_dm() {
+    let (fake, _bot) = connected(&[]).await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake_discord::message(701, "excutive prodcer vs PA hours", false, false),
+    )
+    .await;
+    let reply = fake
+        .wait_for("the DM reply", |r| channel_post(r, FakeDiscord::DM_CHANNEL_ID))
+        .await;
+    assert_eq!(
+        reply.body["embeds"][0]["title"],
+        "Executive producer vs Production assistant — Work environment"
+    );
+    assert_eq!(
+        reply.body["content"],
+        "Read \"excutive prodcer\" as Executive producer."
+    );
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_too_long_for_discord_is_shortened_at_a_sentence() {
+    let long_text = "Each sentence here adds detail about the work. ".repeat(150);
+    let mut text = role_file("archivist", "Film archivist", &[]);
+    text = text.replace("Film archivist: Duties text.", &long_text);
+    let dir = knowledge_dir(&[
+        ("roles/archivist.md", text),
+        ("roles/b.md", role_file("b", "Sound editor", &[])),
+    ]);
+    let fake = FakeDiscord::start().await;
+    let _bot = Bot::start(&fake, &[], dir.path());
+    fake.wait_ready().await;
+    let ask = json!([option("question", 3, json!("what does a film archivist do"))]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(801, "ask", ask, true),
+    )
+    .await;
+    let body = callback(&fake, 801).await;
+    let description = embed(&body)["description"].as_str().unwrap();
+    assert!(long_text.len() > 4096 && description.chars().count() <= 4096);
+    assert!(description.ends_with("work. …"), "{description:?}");
+    let compare = json!([
+        option("role_a", 3, json!("archivist")),
+        option("role_b", 3, json!("b")),
+        option("aspect", 4, json!(1))
+    ]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(802, "compare", compare, true),
+    )
+    .await;
+    let body = callback(&fake, 802).await;
+    assert!(
+        embed(&body)["fields"][0]["value"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count()
+            <= 1024
+    );
+    assert_no_violations(&fake);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_token_ends_with_one_clear_message() {
+    let fake = FakeDiscord::start().await;
+    fake.set_http_status("/gateway", 401, usize::MAX);
+    let mut bot = Bot::start(&fake, &[], &root().join("knowledge"));
+    assert_eq!(bot.wait_exit(Duration::from_secs(20)), Some(1));
+    let log = bot.log();
+    assert!(log.contains("rolecall: Discord rejected DISCORD_TOKEN"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+    assert!(
+        !log.contains(TOKEN) && !log.contains("fake-token"),
+        "the token leaked into the log:\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_shuts_down_cleanly_and_the_token_is_never_logged() {
+    let (fake, mut bot) = connected(&[]).await;
+    let ask = json!([option("question", 3, json!("EP skills"))]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(901, "ask", ask, true),
+    )
+    .await;
+    callback(&fake, 901).await;
+    let pid = bot.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(bot.wait_exit(Duration::from_secs(10)), Some(0));
+    let log = bot.log();
+    assert!(
+        log.contains("answered guild=900000000000000010 source=\"slash\" status=\"answered\""),
+        "{log}"
+    );
+    assert!(
+        !log.contains(TOKEN) && !log.contains("fake-token"),
+        "the token leaked into the log"
+    );
+}
