@@ -31,7 +31,9 @@ async fn on_message(ctx: &SerenityContext, message: &Message, data: &Data) -> Re
         return Ok(());
     }
     let is_dm = message.guild_id.is_none();
-    let mentions_bot = message.mentions.iter().any(|u| u.id == bot_id);
+    let mentions_bot = message.mentions.iter().any(|u| u.id == bot_id)
+        || message.content.contains(&format!("<@{bot_id}>"))
+        || message.content.contains(&format!("<@!{bot_id}>"));
     if !(is_dm || mentions_bot) || !data.first_time(message.id.get()) {
         return Ok(());
     }

@@ -103,6 +103,8 @@ pub async fn run(config: Config, engine: Engine) -> anyhow::Result<()> {
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(on_error(error)),
+            // A replayed interaction (after a gateway resume) is answered only once.
+            command_check: Some(|ctx| Box::pin(async move { Ok(ctx.data().first_time(ctx.id())) })),
             event_handler: |framework, event| {
                 Box::pin(events::handle(
                     framework.serenity_context,
@@ -216,6 +218,9 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         }
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(event = event.snake_case_name(), error = %format!("{error:#}"), "event handler failed");
+        }
+        poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
+            tracing::debug!(id = ctx.id(), "ignored an interaction that was already answered");
         }
         poise::FrameworkError::Setup { error, .. } => {
             tracing::error!(error = %format!("{error:#}"), "setup failed");

@@ -473,3 +473,60 @@ async fn sigterm_shuts_down_cleanly_and_the_token_is_never_logged() {
         "the token leaked into the log"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_people_asking_at_once_each_get_exactly_one_answer() {
+    let (fake, _bot) = connected(&[]).await;
+    let questions = [
+        "EP pay",
+        "what does a PA do",
+        "line producer vs producer",
+        "co-producer hours",
+        "AP salary",
+    ];
+    let ids: Vec<u64> = (1000..1040).collect();
+    for &id in &ids {
+        let ask = json!([option(
+            "question",
+            3,
+            json!(questions[id as usize % questions.len()])
+        )]);
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            fake_discord::slash_command(id, "ask", ask, id % 2 == 0),
+        )
+        .await;
+    }
+    // A replayed event (as after a gateway resume) must not be answered again.
+    let replay = json!([option("question", 3, json!("EP pay"))]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(1000, "ask", replay, true),
+    )
+    .await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(1099, "help", json!([]), true),
+    )
+    .await;
+    callback(&fake, 1099).await;
+    for &id in &ids {
+        callback(&fake, id).await;
+    }
+    // Events are handled concurrently: give a wrongly repeated answer time to arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let callbacks: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/callback"))
+        .map(|r| r.path)
+        .collect();
+    for id in ids {
+        let count = callbacks
+            .iter()
+            .filter(|p| p.contains(&format!("/interactions/{id}/")))
+            .count();
+        assert_eq!(count, 1, "interaction {id} was answered {count} times");
+    }
+    assert_no_violations(&fake);
+}

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::State as AxumState;
@@ -57,6 +57,8 @@ pub struct Request {
     /// The JSON body (`payload_json` for multipart bodies), `Null` if there is none. A body that
     /// is not JSON is kept as a string.
     pub body: Value,
+    /// When the fake received it.
+    pub at: Instant,
 }
 
 impl fmt::Display for Request {
@@ -420,7 +422,12 @@ async fn handle_http(AxumState(shared): AxumState<Arc<Shared>>, request: axum::e
         .await
         .unwrap_or_default();
     let body = parse_body(&headers, &bytes);
-    let request = Request { method, path, body };
+    let request = Request {
+        method,
+        path,
+        body,
+        at: Instant::now(),
+    };
 
     let route = request
         .path
