@@ -331,33 +331,39 @@ async fn a_mention_is_answered_once_as_a_reply_that_pings_nobody() {
         fake_discord::bot_message(603, &format!("<@{bot}> EP salary")),
     )
     .await;
-    // A last question whose answer shows the ones before it were all handled.
     fake.dispatch(
         "MESSAGE_CREATE",
         fake_discord::message(604, &format!("<@{bot}> line producer"), true, true),
     )
     .await;
-    let last = fake
-        .wait_for("the reply to 604", |r| {
-            channel_post(r, FakeDiscord::CHANNEL_ID) && r.body["message_reference"]["message_id"] == "604"
-        })
-        .await;
+    let reply_to = |id: &'static str| {
+        move |r: &Request| {
+            channel_post(r, FakeDiscord::CHANNEL_ID) && r.body["message_reference"]["message_id"] == id
+        }
+    };
+    let first = fake.wait_for("the reply to 601", reply_to("601")).await;
+    let last = fake.wait_for("the reply to 604", reply_to("604")).await;
     assert_eq!(last.body["embeds"][0]["title"], "Line producer — Overview");
-    let replies: Vec<Request> = fake
+    // Events are handled concurrently: give a wrong extra reply time to arrive.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut answered: Vec<String> = fake
         .requests()
         .into_iter()
         .filter(|r| channel_post(r, FakeDiscord::CHANNEL_ID))
+        .map(|r| {
+            r.body["message_reference"]["message_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    let answered: Vec<&str> = replies
-        .iter()
-        .map(|r| r.body["message_reference"]["message_id"].as_str().unwrap())
-        .collect();
+    answered.sort();
     assert_eq!(
         answered,
         ["601", "604"],
         "each question once, and only questions for the bot"
     );
-    let first = &replies[0].body;
+    let first = &first.body;
     assert_eq!(first["embeds"][0]["title"], "Executive producer — Salary");
     assert_eq!(first["allowed_mentions"]["parse"], json!([]));
     assert_eq!(first["allowed_mentions"]["replied_user"], false);
