@@ -162,7 +162,11 @@ fn run_default() -> anyhow::Result<ExitCode> {
         "knowledge loaded"
     );
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(crate::discord::run(config, engine))?;
+    runtime.block_on(async {
+        let store =
+            crate::store::Store::open(&config.database_url).context("opening the settings database")?;
+        crate::discord::run(config, engine, store).await
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -38,7 +38,25 @@ pub struct Config {
     /// Ask for the privileged MESSAGE_CONTENT intent (needed for questions without a mention
     /// in channels; mentions and DMs work without it).
     pub message_content: bool,
+    /// Where per-server settings live: a `sqlite:` or `postgres:` URL.
+    pub database_url: String,
+    /// Users allowed to run the owner commands, besides the application's owner.
+    pub owner_ids: Vec<u64>,
+    /// The shards this process runs, or `None` to let Discord decide (autosharding).
+    pub shards: Option<Shards>,
 }
+
+/// A range of shards out of a total, for running several processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shards {
+    /// First and last shard id this process runs, inclusive.
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+/// The database used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/rolecall.db";
 
 impl Config {
     /// Reads the configuration from environment variables.
@@ -78,14 +96,57 @@ impl Config {
             Some("1" | "true" | "yes" | "on") => true,
             Some(other) => bail!("DISCORD_MESSAGE_CONTENT must be true or false, not {other:?}"),
         };
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        if !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|p| database_url.starts_with(p))
+        {
+            bail!("DATABASE_URL must start with sqlite: or postgres:, e.g. {DEFAULT_DATABASE_URL}");
+        }
+        let owner_ids = match get("OWNER_IDS") {
+            Some(ids) => ids
+                .split(',')
+                .map(|id| id.trim().parse::<u64>())
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("OWNER_IDS must be user ids separated by commas, not {ids:?}"))?,
+            None => Vec::new(),
+        };
+        let shards = shards(get("SHARD_RANGE"), get("SHARD_TOTAL"))?;
         Ok(Config {
             token,
             guild_id,
             knowledge_dir: knowledge_dir(get("KNOWLEDGE_DIR")),
             api_url,
             message_content,
+            database_url,
+            owner_ids,
+            shards,
         })
     }
+}
+
+/// Reads `SHARD_RANGE` ("0-1") and `SHARD_TOTAL` ("4"): both or neither.
+fn shards(range: Option<String>, total: Option<String>) -> anyhow::Result<Option<Shards>> {
+    let (range, total) = match (range, total) {
+        (None, None) => return Ok(None),
+        (Some(range), Some(total)) => (range, total),
+        _ => bail!(
+            "set both SHARD_RANGE (e.g. 0-1) and SHARD_TOTAL (e.g. 4), or neither for automatic sharding"
+        ),
+    };
+    let total: u32 = total
+        .parse()
+        .ok()
+        .filter(|t| *t > 0)
+        .with_context(|| format!("SHARD_TOTAL must be a positive number, not {total:?}"))?;
+    let (first, last) = range.split_once('-').unwrap_or((&range, &range));
+    let (first, last): (u32, u32) = match (first.trim().parse(), last.trim().parse()) {
+        (Ok(first), Ok(last)) if first <= last && last < total => (first, last),
+        _ => {
+            bail!("SHARD_RANGE must be FIRST-LAST with FIRST <= LAST < SHARD_TOTAL ({total}), not {range:?}")
+        }
+    };
+    Ok(Some(Shards { first, last, total }))
 }
 
 /// The knowledge directory: as configured, else `./knowledge`, else the one shipped with
@@ -129,6 +190,27 @@ mod tests {
             "{error}"
         );
         assert!(!error.contains("hunter2"));
+    }
+
+    #[test]
+    fn shard_ranges_are_checked() {
+        let config = config(&[("SHARD_RANGE", "2-3"), ("SHARD_TOTAL", "4")]).unwrap();
+        assert_eq!(
+            config.shards,
+            Some(Shards {
+                first: 2,
+                last: 3,
+                total: 4
+            })
+        );
+        let error = config_error(&[("SHARD_RANGE", "3-4"), ("SHARD_TOTAL", "4")]);
+        assert!(error.starts_with("SHARD_RANGE must be FIRST-LAST"), "{error}");
+        let error = config_error(&[("SHARD_RANGE", "0-1")]);
+        assert!(error.starts_with("set both SHARD_RANGE"), "{error}");
+    }
+
+    fn config_error(vars: &[(&str, &str)]) -> String {
+        config(vars).unwrap_err().to_string()
     }
 
     #[test]

@@ -8,9 +8,11 @@
 //! - [`console`]: the interactive prompt used when no Discord token is configured.
 //! - [`config`]: settings from the environment and `.env`, validated once.
 //! - [`discord`]: the Discord adapter (serenity and poise): commands, events, rendering.
+//! - [`store`]: per-server settings and usage counts in SQLite or PostgreSQL (sqlx).
 
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod discord;
 pub mod engine;
+pub mod store;

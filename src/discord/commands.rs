@@ -9,10 +9,11 @@ use poise::CreateReply;
 use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
 
 use crate::discord::render::{self, no_pings, Reply};
-use crate::discord::{log_answer, Context, Error};
+use crate::discord::state::CooldownCheck;
+use crate::discord::{admin, Context, Error};
 use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
-use crate::engine::Engine;
+use crate::engine::{Aliases, Engine};
 
 /// The aspects offered as a choice list.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -41,7 +42,16 @@ impl From<AspectChoice> for Aspect {
 
 /// Every command, in the order they are registered.
 pub fn all() -> Vec<poise::Command<crate::discord::Data, Error>> {
-    vec![compare(), role(), ask(), roles(), help()]
+    vec![
+        compare(),
+        role(),
+        ask(),
+        roles(),
+        help(),
+        admin::config(),
+        admin::stats(),
+        admin::knowledge(),
+    ]
 }
 
 /// Compare two roles side by side
@@ -56,19 +66,19 @@ pub async fn compare(
     role_b: String,
     #[description = "What to compare (default: overview)"] aspect: Option<AspectChoice>,
 ) -> Result<(), Error> {
-    let started = Instant::now();
-    let engine = ctx.data().engine();
     let aspect = aspect.map_or(Aspect::Overview, Aspect::from);
-    let answer = match (
-        resolve(&engine, &role_a, aspect),
-        resolve(&engine, &role_b, aspect),
-    ) {
-        (Ok(a), Ok(b)) => engine
-            .answer_about(&[&a, &b], aspect)
-            .expect("resolved ids are known"),
-        (Err(unknown), _) | (_, Err(unknown)) => *unknown,
-    };
-    send(ctx, &engine, &answer, started).await
+    answer_question(ctx, |engine, aliases| {
+        match (
+            resolve(engine, aliases, &role_a, aspect),
+            resolve(engine, aliases, &role_b, aspect),
+        ) {
+            (Ok(a), Ok(b)) => engine
+                .answer_about(&[&a, &b], aspect)
+                .expect("resolved ids are known"),
+            (Err(unknown), _) | (_, Err(unknown)) => *unknown,
+        }
+    })
+    .await
 }
 
 /// One role, one aspect
@@ -80,16 +90,16 @@ pub async fn role(
     role: String,
     #[description = "What to show (default: overview)"] aspect: Option<AspectChoice>,
 ) -> Result<(), Error> {
-    let started = Instant::now();
-    let engine = ctx.data().engine();
     let aspect = aspect.map_or(Aspect::Overview, Aspect::from);
-    let answer = match resolve(&engine, &role, aspect) {
-        Ok(id) => engine
-            .answer_about(&[&id], aspect)
-            .expect("resolved ids are known"),
-        Err(unknown) => *unknown,
-    };
-    send(ctx, &engine, &answer, started).await
+    answer_question(ctx, |engine, aliases| {
+        match resolve(engine, aliases, &role, aspect) {
+            Ok(id) => engine
+                .answer_about(&[&id], aspect)
+                .expect("resolved ids are known"),
+            Err(unknown) => *unknown,
+        }
+    })
+    .await
 }
 
 /// Ask a question about job roles in your own words
@@ -100,28 +110,29 @@ pub async fn ask(
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    let started = Instant::now();
-    let engine = ctx.data().engine();
-    let answer = engine.answer(&question);
-    send(ctx, &engine, &answer, started).await
+    tracing::debug!(text = %question, "question from /ask");
+    answer_question(ctx, |engine, aliases| {
+        engine.answer_with(&question, Some(aliases))
+    })
+    .await
 }
 
 /// List every role I know
 #[poise::command(slash_command)]
 pub async fn roles(ctx: Context<'_>) -> Result<(), Error> {
     let engine = ctx.data().engine();
-    reply(ctx, render::roles_page(&engine, 0)).await
+    reply(ctx, render::roles_page(&engine, 0), false).await
 }
 
 /// What you can ask, with examples
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let engine = ctx.data().engine();
-    reply(ctx, render::help(&engine)).await
+    reply(ctx, render::help(&engine), false).await
 }
 
 /// Autocomplete for role options: the best 25 fuzzy matches, by name.
-async fn autocomplete_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+pub async fn autocomplete_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let engine = ctx.data().engine();
     let choices = engine
         .suggest(partial, 25)
@@ -133,11 +144,11 @@ async fn autocomplete_role(ctx: Context<'_>, partial: &str) -> CreateAutocomplet
 
 /// A role option's value: an id picked from autocomplete, or text typed by hand. Text
 /// that names no single role becomes the "did you mean" answer to send instead.
-fn resolve(engine: &Engine, typed: &str, aspect: Aspect) -> Result<String, Box<Answer>> {
+fn resolve(engine: &Engine, aliases: &Aliases, typed: &str, aspect: Aspect) -> Result<String, Box<Answer>> {
     if engine.knowledge().role(typed).is_some() {
         return Ok(typed.to_string());
     }
-    let answer = engine.answer(typed);
+    let answer = engine.answer_with(typed, Some(aliases));
     match (answer.status, answer.roles.as_slice()) {
         (Status::Answered, [id]) => Ok(id.clone()),
         _ => {
@@ -161,16 +172,51 @@ fn resolve(engine: &Engine, typed: &str, aspect: Aspect) -> Result<String, Box<A
     }
 }
 
-async fn send(ctx: Context<'_>, engine: &Engine, answer: &Answer, started: Instant) -> Result<(), Error> {
-    let result = reply(ctx, render::answer(engine, answer)).await;
-    log_answer(ctx.guild_id(), "slash", answer, started);
+/// Answers a question command: applies the server's cooldown and aliases, and replies
+/// publicly or privately as the server chose.
+async fn answer_question(
+    ctx: Context<'_>,
+    build: impl FnOnce(&Engine, &Aliases) -> Answer,
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let data = ctx.data();
+    let server = data.server(ctx.guild_id()).await;
+    let cooldown = data.cooldown(
+        ctx.guild_id(),
+        ctx.author().id.get(),
+        server.settings.cooldown_secs,
+    );
+    if cooldown != CooldownCheck::Ready {
+        // Every interaction needs a response; this one is seen by the asker alone.
+        let seconds = if let CooldownCheck::Wait { seconds } = cooldown {
+            seconds
+        } else {
+            1
+        };
+        let note = CreateReply::default()
+            .content(render::cooldown_note(seconds))
+            .ephemeral(true)
+            .allowed_mentions(no_pings());
+        ctx.send(note).await?;
+        return Ok(());
+    }
+    let engine = data.engine();
+    let answer = build(&engine, &server.aliases);
+    let result = reply(
+        ctx,
+        render::answer(&engine, &answer),
+        server.settings.private_replies,
+    )
+    .await;
+    data.finish(ctx.guild_id(), "slash", &answer, started);
     result
 }
 
-async fn reply(ctx: Context<'_>, reply: Reply) -> Result<(), Error> {
+async fn reply(ctx: Context<'_>, reply: Reply, private: bool) -> Result<(), Error> {
     let mut message = CreateReply::default()
         .allowed_mentions(no_pings())
-        .components(reply.components);
+        .components(reply.components)
+        .ephemeral(private);
     for embed in reply.embeds {
         message = message.embed(embed);
     }

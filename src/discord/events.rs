@@ -1,16 +1,18 @@
-//! Events that are not slash commands: questions in messages (mentions and DMs) and
-//! clicks on the buttons and menus under replies.
+//! Events that are not slash commands: questions in messages, clicks on the buttons and
+//! menus under replies, and the bot leaving a server.
 
 use std::time::Instant;
 
 use serenity::all::{
     ComponentInteraction, ComponentInteractionDataKind, Context as SerenityContext,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, FullEvent, Interaction,
-    Message,
+    Message, MessageFlags,
 };
 
 use crate::discord::render::{self, no_pings, Action, Reply};
-use crate::discord::{log_answer, Data, Error};
+use crate::discord::state::CooldownCheck;
+use crate::discord::{Data, Error};
+use crate::engine::answer::Status;
 use crate::engine::aspect::Aspect;
 
 /// Handles one gateway event that poise passes on.
@@ -20,43 +22,109 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_component(ctx, component, data).await,
+        // `unavailable` means an outage; otherwise the bot was removed from the server.
+        FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            let guild = incomplete.id.get();
+            data.forget_settings(guild);
+            match data.store.delete_guild(guild).await {
+                Ok(()) => tracing::info!(guild, "removed from a server; its settings are deleted"),
+                Err(error) => {
+                    tracing::warn!(guild, error = %error, "removed from a server; settings not deleted")
+                }
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
 
-/// Answers a message that asks the bot something: a DM, or a message that mentions it.
+/// Where a message came from, which decides whether it is a question for the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Dm,
+    Mention,
+    /// An answer channel, or anywhere when the server does not require a mention.
+    Channel,
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::Dm => "dm",
+            Source::Mention => "mention",
+            Source::Channel => "channel",
+        }
+    }
+}
+
+/// Answers a message that asks the bot something: a DM, a mention, or — where the server
+/// allows it — a clear question about a role without a mention.
 async fn on_message(ctx: &SerenityContext, message: &Message, data: &Data) -> Result<(), Error> {
     let bot_id = ctx.cache.current_user().id;
     if message.author.bot || message.author.id == bot_id {
         return Ok(());
     }
-    let is_dm = message.guild_id.is_none();
-    let mentions_bot = message.mentions.iter().any(|u| u.id == bot_id)
+    let mentioned = message.mentions.iter().any(|u| u.id == bot_id)
         || message.content.contains(&format!("<@{bot_id}>"))
         || message.content.contains(&format!("<@!{bot_id}>"));
-    if !(is_dm || mentions_bot) || !data.first_time(message.id.get()) {
+    let server = data.server(message.guild_id).await;
+    let source = if message.guild_id.is_none() {
+        Source::Dm
+    } else if mentioned {
+        Source::Mention
+    } else if server.settings.channels.contains(&message.channel_id.get()) || !server.settings.require_mention
+    {
+        Source::Channel
+    } else {
         return Ok(());
-    }
+    };
     let started = Instant::now();
     let engine = data.engine();
-    let answer = engine.answer(&message.content);
+    let answer = engine.answer_with(&message.content, Some(&server.aliases));
+    // Without a mention, only questions about jobs are answered, not every chat line.
+    let wanted = match source {
+        Source::Dm | Source::Mention => true,
+        Source::Channel if server.settings.require_mention => answer.status != Status::NotUnderstood,
+        Source::Channel => answer.status == Status::Answered,
+    };
+    if !wanted || !data.first_time(message.id.get()) {
+        return Ok(());
+    }
     tracing::debug!(text = %message.content, "question from a message");
+    match data.cooldown(
+        message.guild_id,
+        message.author.id.get(),
+        server.settings.cooldown_secs,
+    ) {
+        CooldownCheck::Ready => {}
+        CooldownCheck::Quiet => return Ok(()),
+        CooldownCheck::Wait { seconds } => {
+            let note = CreateMessage::new()
+                .content(render::cooldown_note(seconds))
+                .allowed_mentions(no_pings());
+            if let Err(error) = message.author.direct_message(&ctx.http, note).await {
+                tracing::debug!(error = %error, "could not send the cooldown note");
+            }
+            return Ok(());
+        }
+    }
     let reply = render::answer(&engine, &answer);
     let mut create = CreateMessage::new()
-        .reference_message(message)
         .allowed_mentions(no_pings())
         .embeds(reply.embeds)
         .components(reply.components);
     if !reply.content.is_empty() {
         create = create.content(reply.content);
     }
-    let result = message.channel_id.send_message(&ctx.http, create).await;
-    log_answer(
-        message.guild_id,
-        if is_dm { "dm" } else { "mention" },
-        &answer,
-        started,
-    );
+    let result = if server.settings.private_replies && source != Source::Dm {
+        message.author.direct_message(&ctx.http, create).await
+    } else {
+        message
+            .channel_id
+            .send_message(&ctx.http, create.reference_message(message))
+            .await
+    };
+    data.finish(message.guild_id, source.name(), &answer, started);
     result?;
     Ok(())
 }
@@ -105,7 +173,7 @@ async fn on_component(
     if component
         .message
         .flags
-        .is_some_and(|f| f.contains(serenity::all::MessageFlags::EPHEMERAL))
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL))
     {
         message = message.ephemeral(true);
     }
@@ -113,7 +181,7 @@ async fn on_component(
         .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(message))
         .await;
     if let Some(answer) = answer {
-        log_answer(component.guild_id, "button", &answer, started);
+        data.finish(component.guild_id, "button", &answer, started);
     }
     result?;
     Ok(())

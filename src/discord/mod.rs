@@ -4,91 +4,31 @@
 //! messages into engine calls and rendered replies. Everything it says comes from the
 //! engine; nothing here decides what an answer is.
 
+pub mod admin;
 pub mod commands;
 pub mod events;
 pub mod render;
+pub mod state;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use anyhow::Context as _;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder};
 
 use crate::config::Config;
-use crate::engine::answer::Answer;
 use crate::engine::Engine;
+use crate::store::Store;
+
+pub use crate::discord::state::Data;
 
 /// The error type of command and event handlers.
 pub type Error = anyhow::Error;
 /// The poise context the commands receive.
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// State shared by every handler.
-pub struct Data {
-    engine: Arc<Engine>,
-    seen: Mutex<Seen>,
-}
-
-impl Data {
-    /// Creates the shared state around a loaded engine.
-    pub fn new(engine: Engine) -> Data {
-        Data {
-            engine: Arc::new(engine),
-            seen: Mutex::new(Seen::default()),
-        }
-    }
-
-    /// The engine answering right now.
-    pub fn engine(&self) -> Arc<Engine> {
-        Arc::clone(&self.engine)
-    }
-
-    /// True the first time an event id is seen, so a replayed event is answered once.
-    pub fn first_time(&self, id: u64) -> bool {
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(id)
-    }
-}
-
-/// The ids of recent events, bounded so memory stays flat.
-#[derive(Default)]
-struct Seen {
-    ids: HashSet<u64>,
-    order: VecDeque<u64>,
-}
-
-impl Seen {
-    const CAPACITY: usize = 10_000;
-
-    fn insert(&mut self, id: u64) -> bool {
-        if !self.ids.insert(id) {
-            return false;
-        }
-        self.order.push_back(id);
-        if self.order.len() > Self::CAPACITY {
-            if let Some(old) = self.order.pop_front() {
-                self.ids.remove(&old);
-            }
-        }
-        true
-    }
-}
-
-/// Logs one answered question: where it came from, what came of it, and how long it took.
-pub fn log_answer(guild: Option<GuildId>, source: &str, answer: &Answer, started: Instant) {
-    tracing::info!(
-        guild = guild.map(|g| g.get()),
-        source,
-        status = answer.status.id(),
-        roles = %answer.roles.join(","),
-        aspect = answer.aspect.map(|a| a.id()),
-        latency_us = started.elapsed().as_micros() as u64,
-        "answered"
-    );
-}
-
 /// Runs the bot until it is stopped by SIGINT/SIGTERM, or fails.
-pub async fn run(config: Config, engine: Engine) -> anyhow::Result<()> {
+pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result<()> {
     let token = config.token.clone().context("DISCORD_TOKEN is not set")?;
     let mut http = HttpBuilder::new(token.expose()).default_allowed_mentions(render::no_pings());
     if let Some(url) = &config.api_url {
@@ -98,10 +38,20 @@ pub async fn run(config: Config, engine: Engine) -> anyhow::Result<()> {
     let guild_id = config.guild_id.map(GuildId::new);
     let setup_error: Arc<Mutex<Option<String>>> = Arc::default();
     let setup_error_slot = Arc::clone(&setup_error);
-    let data = Data::new(engine);
+    match store.migrate().await {
+        Ok(()) => tracing::info!("settings database ready"),
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "settings database unavailable; answering with default settings until it is back")
+        }
+    }
+    let engine = state::EngineCell::new(engine);
+    admin::watch_knowledge(engine.clone(), config.knowledge_dir.clone());
+    let data = Data::new(engine, config.knowledge_dir.clone(), store);
+    let owners: HashSet<serenity::all::UserId> = config.owner_ids.iter().map(|id| (*id).into()).collect();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
+            owners,
             on_error: |error| Box::pin(on_error(error)),
             // A replayed interaction (after a gateway resume) is answered only once.
             command_check: Some(|ctx| Box::pin(async move { Ok(ctx.data().first_time(ctx.id())) })),
@@ -157,7 +107,14 @@ pub async fn run(config: Config, engine: Engine) -> anyhow::Result<()> {
         tracing::info!("shutting down");
         shards.shutdown_all().await;
     });
-    let result = client.start_autosharded().await;
+    let result = match config.shards {
+        Some(shards) => {
+            client
+                .start_shard_range(shards.first..shards.last, shards.total)
+                .await
+        }
+        None => client.start_autosharded().await,
+    };
     if let Some(message) = setup_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
         anyhow::bail!(message);
     }
@@ -221,6 +178,13 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
             tracing::debug!(id = ctx.id(), "ignored an interaction that was already answered");
+        }
+        poise::FrameworkError::NotAnOwner { ctx, .. } => {
+            let refusal = poise::CreateReply::default()
+                .content("Only the bot's owner can use this command.")
+                .ephemeral(true)
+                .allowed_mentions(render::no_pings());
+            let _ = ctx.send(refusal).await;
         }
         poise::FrameworkError::Setup { error, .. } => {
             tracing::error!(error = %format!("{error:#}"), "setup failed");

@@ -311,6 +311,11 @@ pub fn help(engine: &Engine) -> Reply {
     }
 }
 
+/// The polite note for a member who asks again before their cooldown is over.
+pub fn cooldown_note(seconds_left: u64) -> String {
+    format!("You're asking quickly. This server has a cooldown between questions: please try again in {seconds_left} s.")
+}
+
 /// Breaks mention syntax (`@everyone`, `@here`, `<@id>`, `<@&id>`) with a zero-width space,
 /// so text shows as written and can never ping.
 pub fn defuse(text: &str) -> String {

@@ -67,6 +67,8 @@ pub struct Answer {
     /// The aspect the question asked about, kept even when no role was understood, so a
     /// "did you mean" choice can answer the same question.
     pub asked_aspect: Aspect,
+    /// For an unknown role, the words that named it ("executive director").
+    pub unknown_name: Option<String>,
 }
 
 impl Answer {
@@ -84,6 +86,7 @@ impl Answer {
             notes: Vec::new(),
             suggestions: Vec::new(),
             asked_aspect: Aspect::Overview,
+            unknown_name: None,
         }
     }
 }
@@ -313,6 +316,8 @@ fn unknown_role(knowledge: &Knowledge, question: &Question) -> Answer {
         .iter()
         .map(|&i| knowledge.roles[i].id.clone())
         .collect();
+    let name: String = question.job_words.join(" ").chars().take(60).collect();
+    answer.unknown_name = Some(name).filter(|n| !n.is_empty());
     answer
 }
 

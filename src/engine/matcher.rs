@@ -65,14 +65,14 @@ impl Matcher {
     /// Indexes the names and aliases of every role in `knowledge`.
     pub fn new(knowledge: &Knowledge) -> Matcher {
         let mut matcher = Matcher::default();
-        let mut vocab_ids: HashMap<String, u32> = HashMap::new();
-        let mut seen: HashSet<(u32, String, bool)> = HashSet::new();
+        let mut builder = Builder::default();
         for (index, role) in knowledge.roles.iter().enumerate() {
             let role_id = index as u32;
-            for word in normalize::phrase_words(&role.name) {
-                if FUNCTION_WORDS.contains(&word.word.as_str()) {
-                    continue;
-                }
+            let name_words = normalize::phrase_words(&role.name);
+            for word in name_words
+                .iter()
+                .filter(|w| !FUNCTION_WORDS.contains(&w.word.as_str()))
+            {
                 for key in [word.word.clone(), format!("~{}", word.stem)] {
                     let roles = matcher.roles_by_word.entry(key).or_default();
                     if roles.last() != Some(&role_id) {
@@ -80,64 +80,38 @@ impl Matcher {
                     }
                 }
             }
-            let mut add = |words: Vec<Token>, acronym: bool, matcher: &mut Matcher| {
-                if words.is_empty() {
-                    return;
-                }
-                let key = words
-                    .iter()
-                    .map(|t| t.word.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                if !seen.insert((role_id, key, acronym)) {
-                    return;
-                }
-                let id = matcher.phrases.len() as u32;
-                matcher
-                    .by_first
-                    .entry(words[0].word.clone())
-                    .or_default()
-                    .push(id);
-                matcher
-                    .by_first
-                    .entry(format!("~{}", words[0].stem))
-                    .or_default()
-                    .push(id);
-                for word in &words {
-                    if !vocab_ids.contains_key(&word.word) {
-                        let vid = matcher.vocab.len() as u32;
-                        vocab_ids.insert(word.word.clone(), vid);
-                        matcher.vocab.push(word.word.clone());
-                        for deletion in deletions(&word.word, max_typos(word.word.chars().count())) {
-                            matcher.deletes.entry(deletion).or_default().push(vid);
-                        }
-                    }
-                }
-                matcher.phrases.push(Phrase {
-                    role: role_id,
-                    words,
-                    acronym,
-                });
-            };
             for phrase in std::iter::once(&role.name).chain(&role.aliases) {
-                let words = normalize::phrase_words(phrase);
-                if words.len() > 1 && phrase.contains('-') {
-                    let joined: String = words.iter().map(|t| t.word.as_str()).collect();
-                    add(normalize::phrase_words(&joined), false, &mut matcher);
-                }
-                add(words, false, &mut matcher);
+                builder.add_phrase(&mut matcher, role_id, phrase);
             }
-            let name_words = normalize::phrase_words(&role.name);
             if name_words.len() >= 2 {
                 let initials: String = name_words.iter().filter_map(|t| t.word.chars().next()).collect();
-                add(normalize::phrase_words(&initials), true, &mut matcher);
+                builder.add(&mut matcher, role_id, normalize::phrase_words(&initials), true);
             }
         }
         matcher
     }
 
-    /// Finds the roles mentioned in `tokens`, in the order they appear.
-    pub fn find(&self, tokens: &[Token]) -> Vec<Found> {
+    /// Indexes extra aliases, as (alias, role index): one server's own names for roles.
+    pub fn for_aliases(aliases: &[(String, usize)]) -> Matcher {
+        let mut matcher = Matcher::default();
+        let mut builder = Builder::default();
+        for (alias, role) in aliases {
+            builder.add_phrase(&mut matcher, *role as u32, alias);
+        }
+        matcher
+    }
+
+    /// Finds the roles mentioned in `tokens`, in the order they appear, also reading the
+    /// `extra` aliases if given.
+    pub fn find(&self, tokens: &[Token], extra: Option<&Matcher>) -> Vec<Found> {
+        let mut candidates = self.candidates(tokens);
+        if let Some(extra) = extra {
+            candidates.extend(extra.candidates(tokens));
+        }
+        select(candidates)
+    }
+
+    fn candidates(&self, tokens: &[Token]) -> Vec<Mention> {
         let shouting = tokens.iter().filter(|t| !t.connector).all(|t| t.shouted);
         let starting: Vec<Vec<u32>> = tokens.iter().map(|t| self.phrases_starting_at(t)).collect();
         let mut candidates = Vec::new();
@@ -150,7 +124,7 @@ impl Matcher {
             }
         }
         candidates.extend(self.elided_mentions(tokens, &starting, &candidates));
-        select(candidates)
+        candidates
     }
 
     /// True when `token` looks like a word of some role's name or alias ("executive" in
@@ -303,6 +277,61 @@ impl Matcher {
             }
         }
         extra
+    }
+}
+
+/// Adds phrases to a matcher's indexes, once each.
+#[derive(Default)]
+struct Builder {
+    vocab_ids: HashMap<String, u32>,
+    seen: HashSet<(u32, String, bool)>,
+}
+
+impl Builder {
+    /// Adds a name or alias, and its joined form if hyphenated ("co-producer" → "coproducer").
+    fn add_phrase(&mut self, matcher: &mut Matcher, role: u32, phrase: &str) {
+        let words = normalize::phrase_words(phrase);
+        if words.len() > 1 && phrase.contains('-') {
+            let joined: String = words.iter().map(|t| t.word.as_str()).collect();
+            self.add(matcher, role, normalize::phrase_words(&joined), false);
+        }
+        self.add(matcher, role, words, false);
+    }
+
+    fn add(&mut self, matcher: &mut Matcher, role: u32, words: Vec<Token>, acronym: bool) {
+        if words.is_empty() {
+            return;
+        }
+        let key = words
+            .iter()
+            .map(|t| t.word.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !self.seen.insert((role, key, acronym)) {
+            return;
+        }
+        let id = matcher.phrases.len() as u32;
+        matcher
+            .by_first
+            .entry(words[0].word.clone())
+            .or_default()
+            .push(id);
+        matcher
+            .by_first
+            .entry(format!("~{}", words[0].stem))
+            .or_default()
+            .push(id);
+        for word in &words {
+            if !self.vocab_ids.contains_key(&word.word) {
+                let vid = matcher.vocab.len() as u32;
+                self.vocab_ids.insert(word.word.clone(), vid);
+                matcher.vocab.push(word.word.clone());
+                for deletion in deletions(&word.word, max_typos(word.word.chars().count())) {
+                    matcher.deletes.entry(deletion).or_default().push(vid);
+                }
+            }
+        }
+        matcher.phrases.push(Phrase { role, words, acronym });
     }
 }
 

@@ -19,6 +19,10 @@ use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{Knowledge, LoadError, Role};
 use crate::engine::matcher::Matcher;
 
+/// Extra role names, such as one server's own aliases, indexed for matching.
+#[derive(Debug)]
+pub struct Aliases(Matcher);
+
 /// Loaded knowledge with its role index, ready to answer questions.
 #[derive(Debug)]
 pub struct Engine {
@@ -45,8 +49,23 @@ impl Engine {
 
     /// Answers a free-text question.
     pub fn answer(&self, question: &str) -> Answer {
-        let question = question::parse(question, &self.matcher);
+        self.answer_with(question, None)
+    }
+
+    /// Answers a free-text question, also recognising `aliases` (one server's own names).
+    pub fn answer_with(&self, question: &str, aliases: Option<&Aliases>) -> Answer {
+        let question = question::parse(question, &self.matcher, aliases.map(|a| &a.0));
         answer::compose(&self.knowledge, &question)
+    }
+
+    /// Indexes extra (alias, role id) pairs for [`Engine::answer_with`]; aliases of role
+    /// ids this knowledge does not have are left out.
+    pub fn aliases(&self, pairs: &[(String, String)]) -> Aliases {
+        let known: Vec<(String, usize)> = pairs
+            .iter()
+            .filter_map(|(alias, id)| Some((alias.clone(), self.knowledge.index(id)?)))
+            .collect();
+        Aliases(Matcher::for_aliases(&known))
     }
 
     /// Answers about known role ids directly (slash commands, buttons): one id for a role,
@@ -72,7 +91,7 @@ impl Engine {
         if typed.is_empty() {
             return self.knowledge.roles.iter().take(limit).collect();
         }
-        let question = question::parse(&typed, &self.matcher);
+        let question = question::parse(&typed, &self.matcher, None);
         let mut scored: Vec<(f64, &Role)> = self
             .knowledge
             .roles

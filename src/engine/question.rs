@@ -22,10 +22,10 @@ pub struct Question {
     pub suggestions: Vec<usize>,
 }
 
-/// Reads `text` with the roles known to `matcher`.
-pub fn parse(text: &str, matcher: &Matcher) -> Question {
+/// Reads `text` with the roles known to `matcher`, plus `extra` aliases if given.
+pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>) -> Question {
     let tokens = normalize::tokenize(text);
-    let found = matcher.find(&tokens);
+    let found = matcher.find(&tokens, extra);
     let first_role_end = found
         .iter()
         .map(|f| match f {

@@ -18,11 +18,14 @@ const TOKEN: &str = "MTIzNDU2Nzg5.fake-token.not-a-real-secret-9f8e7d";
 struct Bot {
     child: Child,
     log: tempfile::NamedTempFile,
+    /// Holds the SQLite settings database unless the test chose another.
+    _data: tempfile::TempDir,
 }
 
 impl Bot {
     fn start(fake: &FakeDiscord, extra_env: &[(&str, &str)], knowledge: &Path) -> Bot {
         let log = tempfile::NamedTempFile::new().unwrap();
+        let data = tempfile::tempdir().unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_rolecall"));
         command
             .current_dir(root())
@@ -31,6 +34,11 @@ impl Bot {
             .env("DISCORD_GUILD_ID", "")
             .env("KNOWLEDGE_DIR", knowledge)
             .env("RUST_LOG", "debug")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/rolecall.db", data.path().display()),
+            )
+            .env("OWNER_IDS", "")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log.reopen().unwrap());
@@ -40,6 +48,7 @@ impl Bot {
         Bot {
             child: command.spawn().expect("bot starts"),
             log,
+            _data: data,
         }
     }
 
@@ -118,7 +127,10 @@ async fn commands_are_registered_globally_with_valid_bodies() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["compare", "role", "ask", "roles", "help"]);
+    assert_eq!(names, ["compare", "role", "ask", "roles", "help", "config", "stats", "knowledge"]);
+    // Settings and stats are hidden from members without Manage Server (1 << 5).
+    assert_eq!(put.body[5]["default_member_permissions"], "32");
+    assert_eq!(put.body[6]["default_member_permissions"], "32");
     let compare = &put.body[0];
     let options: Vec<(&str, bool)> = compare["options"]
         .as_array()
