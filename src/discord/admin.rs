@@ -492,12 +492,37 @@ pub fn watch_knowledge(cell: EngineCell, dir: PathBuf) {
             return tracing::warn!(error = %error, dir = %dir.display(), "knowledge files are not watched");
         }
         tracing::info!(dir = %dir.display(), "watching the knowledge files for changes");
+        // Reading the files is an event too: reload only when something really changed.
+        let mut last = fingerprint(&dir);
         for events in rx {
-            if events.is_ok() {
+            let now = fingerprint(&dir);
+            if events.is_ok() && now != last {
+                last = now;
                 runtime.block_on(reload(&cell, dir.clone()));
             }
         }
     });
+}
+
+/// Names, sizes and modification times of every file under `dir`.
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                pending.push(entry.path());
+            } else {
+                found.push((entry.path(), meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// The server a settings command is for, if the member may change settings there;

@@ -54,7 +54,7 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
             owners,
             on_error: |error| Box::pin(on_error(error)),
             // A replayed interaction (after a gateway resume) is answered only once.
-            command_check: Some(|ctx| Box::pin(async move { Ok(ctx.data().first_time(ctx.id())) })),
+            command_check: Some(|ctx| Box::pin(claim_interaction(ctx))),
             event_handler: |framework, event| {
                 Box::pin(events::handle(
                     framework.serenity_context,
@@ -121,6 +121,20 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
     result.map_err(explain_start_error)
 }
 
+/// Marks an invocation's interaction as taken; false if it was already answered. poise
+/// runs the check for each level of a subcommand, so the claim is kept per invocation.
+async fn claim_interaction(ctx: Context<'_>) -> Result<bool, Error> {
+    struct Claimed;
+    if ctx.invocation_data::<Claimed>().await.is_some() {
+        return Ok(true);
+    }
+    let first = ctx.data().first_time(ctx.id());
+    if first {
+        ctx.set_invocation_data(Claimed).await;
+    }
+    Ok(first)
+}
+
 /// Turns serenity's start-up errors into a message that says what to fix.
 fn explain_start_error(error: serenity::Error) -> anyhow::Error {
     use serenity::all::{GatewayError, HttpError};
@@ -178,6 +192,14 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         }
         poise::FrameworkError::CommandCheckFailed { ctx, .. } => {
             tracing::debug!(id = ctx.id(), "ignored an interaction that was already answered");
+        }
+        poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
+            tracing::warn!(command = %ctx.command().name, error = %error, "could not read a command's options");
+            let reply = poise::CreateReply::default()
+                .content("I could not read the options of that command. Please pick them from Discord's lists and try again.")
+                .ephemeral(true)
+                .allowed_mentions(render::no_pings());
+            let _ = ctx.send(reply).await;
         }
         poise::FrameworkError::NotAnOwner { ctx, .. } => {
             let refusal = poise::CreateReply::default()

@@ -1,9 +1,12 @@
 //! rolecall's integration tests, in one binary: the real `rolecall` executable driven on
-//! real and generated knowledge directories, and as a bot against a fake Discord.
+//! real and generated knowledge directories, the settings store on SQLite and PostgreSQL,
+//! and the bot against a fake Discord.
 
 mod accuracy;
 mod cli;
 mod discord;
 mod fake_discord_selftest;
+mod settings;
+mod store;
 mod support;
 mod tidy;

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+pub mod bot;
 pub mod fake_discord;
 
 use std::io::Write;

@@ -1,0 +1,224 @@
+//! The settings store on both back ends: SQLite always, and PostgreSQL when
+//! `ROLECALL_TEST_POSTGRES` names a server (`.ci/run` starts one; in CI it is required).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rolecall::store::settings::GuildSettings;
+use rolecall::store::{Store, StoreError};
+use sqlx::Connection;
+
+const GUILD: u64 = 42;
+
+/// A fresh, empty database on each available back end: (name, URL, what keeps it alive).
+async fn databases() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}/settings.db", dir.path().display());
+    let mut found = vec![("sqlite", sqlite, Some(dir))];
+    match std::env::var("ROLECALL_TEST_POSTGRES") {
+        Ok(base) => found.push(("postgres", fresh_postgres(&base).await, None)),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!(
+                "ROLECALL_TEST_POSTGRES is not set: run the tests through .ci/run, which starts PostgreSQL"
+            )
+        }
+        Err(_) => eprintln!(
+            "ROLECALL_TEST_POSTGRES is not set: the PostgreSQL half of the storage tests is skipped"
+        ),
+    }
+    found
+}
+
+/// Creates a new database on the server at `base` and returns its URL.
+async fn fresh_postgres(base: &str) -> String {
+    sqlx::any::install_default_drivers();
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "rolecall_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut admin = sqlx::AnyConnection::connect(base)
+        .await
+        .expect("PostgreSQL is reachable");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_start_as_defaults_and_survive_a_restart() {
+    for (backend, url, _keep) in databases().await {
+        let store = Store::open(&url).unwrap();
+        assert_eq!(
+            store.settings(GUILD).await.unwrap(),
+            GuildSettings::default(),
+            "{backend}"
+        );
+        assert!(store.add_channel(GUILD, 7).await.unwrap());
+        assert!(
+            !store.add_channel(GUILD, 7).await.unwrap(),
+            "{backend}: adding twice is a no-op"
+        );
+        store.set_require_mention(GUILD, false).await.unwrap();
+        store.set_private_replies(GUILD, true).await.unwrap();
+        store.set_cooldown(GUILD, 30).await.unwrap();
+        store
+            .set_alias(GUILD, "Showrunner", "executive-producer")
+            .await
+            .unwrap();
+        drop(store);
+
+        let reopened = Store::open(&url).unwrap();
+        let expected = GuildSettings {
+            channels: vec![7],
+            require_mention: false,
+            private_replies: true,
+            cooldown_secs: 30,
+            aliases: vec![("showrunner".into(), "executive-producer".into())],
+        };
+        assert_eq!(reopened.settings(GUILD).await.unwrap(), expected, "{backend}");
+        assert_eq!(
+            reopened.settings(GUILD + 1).await.unwrap(),
+            GuildSettings::default(),
+            "{backend}"
+        );
+        assert!(
+            reopened.remove_alias(GUILD, " SHOWRUNNER ").await.unwrap(),
+            "{backend}"
+        );
+        assert!(
+            !reopened.remove_alias(GUILD, "showrunner").await.unwrap(),
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_admins_changing_settings_at_once_lose_nothing() {
+    for (backend, url, _keep) in databases().await {
+        // Two processes' worth of connections to the same database.
+        let first = Arc::new(Store::open(&url).unwrap());
+        let second = Arc::new(Store::open(&url).unwrap());
+        first.migrate().await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..20u64 {
+            let store = Arc::clone(if i % 2 == 0 { &first } else { &second });
+            tasks.push(tokio::spawn(async move {
+                store.add_channel(GUILD, 100 + i).await.unwrap();
+                store
+                    .set_alias(GUILD, &format!("alias {i}"), "producer")
+                    .await
+                    .unwrap();
+                if i == 7 {
+                    store.set_cooldown(GUILD, 60).await.unwrap();
+                }
+                if i == 8 {
+                    store.set_private_replies(GUILD, true).await.unwrap();
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let settings = first.settings(GUILD).await.unwrap();
+        assert_eq!(settings.channels.len(), 20, "{backend}");
+        assert_eq!(settings.aliases.len(), 20, "{backend}");
+        assert_eq!(
+            (settings.cooldown_secs, settings.private_replies),
+            (60, true),
+            "{backend}: no update lost"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removing_the_bot_from_a_server_deletes_its_settings_and_stats() {
+    for (backend, url, _keep) in databases().await {
+        let store = Store::open(&url).unwrap();
+        store.add_channel(GUILD, 1).await.unwrap();
+        store.set_cooldown(GUILD, 5).await.unwrap();
+        store
+            .set_alias(GUILD, "boss", "executive-producer")
+            .await
+            .unwrap();
+        store.record(GUILD, &[("aspect", "salary")]).await.unwrap();
+        store.add_channel(GUILD + 1, 2).await.unwrap();
+        store.delete_guild(GUILD).await.unwrap();
+        assert_eq!(
+            store.settings(GUILD).await.unwrap(),
+            GuildSettings::default(),
+            "{backend}"
+        );
+        assert_eq!(store.stats(GUILD).await.unwrap(), Default::default(), "{backend}");
+        assert_eq!(
+            store.settings(GUILD + 1).await.unwrap().channels,
+            vec![2],
+            "{backend}: others untouched"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_is_counted_by_aspect_role_and_unknown_name() {
+    for (backend, url, _keep) in databases().await {
+        let store = Store::open(&url).unwrap();
+        for _ in 0..3 {
+            store
+                .record(GUILD, &[("aspect", "salary"), ("role", "producer")])
+                .await
+                .unwrap();
+        }
+        store
+            .record(GUILD, &[("aspect", "duties"), ("role", "line-producer")])
+            .await
+            .unwrap();
+        store
+            .record(GUILD, &[("unknown", "executive director")])
+            .await
+            .unwrap();
+        let stats = store.stats(GUILD).await.unwrap();
+        assert_eq!(
+            stats.by_aspect,
+            [("salary".to_string(), 3), ("duties".to_string(), 1)],
+            "{backend}"
+        );
+        assert_eq!(stats.by_role[0], ("producer".to_string(), 3), "{backend}");
+        assert_eq!(
+            stats.unknown,
+            [("executive director".to_string(), 1)],
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_database_fails_fast_with_a_clear_error() {
+    let store = Store::open("postgres://rolecall@127.0.0.1:9/nowhere").unwrap();
+    let started = Instant::now();
+    let error = store.settings(GUILD).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(matches!(error, StoreError::Unavailable(_)));
+    assert!(
+        error.to_string().contains("questions are still answered"),
+        "{error}"
+    );
+    let error = Store::open("sqlite:///proc/rolecall-cannot-write/settings.db").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot create the database folder /proc/rolecall-cannot-write"),
+        "{error}"
+    );
+}
