@@ -4,9 +4,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::fresh_postgres;
 use rolecall::store::settings::GuildSettings;
 use rolecall::store::{Store, StoreError};
-use sqlx::Connection;
 
 const GUILD: u64 = 42;
 
@@ -27,30 +27,6 @@ async fn databases() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
         ),
     }
     found
-}
-
-/// Creates a new database on the server at `base` and returns its URL.
-async fn fresh_postgres(base: &str) -> String {
-    sqlx::any::install_default_drivers();
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let name = format!(
-        "rolecall_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    let mut admin = sqlx::AnyConnection::connect(base)
-        .await
-        .expect("PostgreSQL is reachable");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let (server, _) = base.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
 }
 
 #[tokio::test(flavor = "multi_thread")]

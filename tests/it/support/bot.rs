@@ -57,6 +57,17 @@ impl Bot {
         text
     }
 
+    /// Waits (up to 20 s) until the log contains `needle`.
+    pub async fn wait_log(&self, needle: &str) {
+        for _ in 0..400 {
+            if self.log().contains(needle) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the bot's log never showed {needle:?}:\n{}", self.log());
+    }
+
     /// Waits for the process to exit on its own and returns its exit code.
     pub fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
         let start = Instant::now();

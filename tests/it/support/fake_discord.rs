@@ -81,6 +81,16 @@ struct Session {
     tx: mpsc::UnboundedSender<Outgoing>,
     /// READY + GUILD_CREATE (or RESUMED) were sent: dispatches go to it.
     ready: bool,
+    /// `[shard id, shard count]` from IDENTIFY.
+    shard: [u64; 2],
+}
+
+impl Session {
+    /// Whether Discord would send this session the events of `guild` (DMs go to shard 0).
+    fn serves(&self, guild: Option<u64>) -> bool {
+        let [id, total] = self.shard;
+        guild.map_or(0, |g| (g >> 22) % total.max(1)) == id
+    }
 }
 
 struct HttpOverride {
@@ -136,6 +146,11 @@ impl FakeDiscord {
     pub const BOT_ROLE_ID: u64 = 900_000_000_000_000_011;
     /// The guild's one text channel.
     pub const CHANNEL_ID: u64 = 900_000_000_000_000_020;
+    /// A second guild, served only when the bot runs more than one shard: with two shards
+    /// it is on shard 0 and `GUILD_ID` on shard 1 (`(id >> 22) % shards`).
+    pub const SECOND_GUILD_ID: u64 = 900_000_000_004_194_314;
+    /// The second guild's text channel.
+    pub const SECOND_CHANNEL_ID: u64 = 900_000_000_000_000_022;
     /// The DM channel between the bot and `USER_ID`.
     pub const DM_CHANNEL_ID: u64 = 900_000_000_000_000_021;
     /// The application's owner (also the guild's owner and a member).
@@ -214,8 +229,20 @@ impl FakeDiscord {
     }
 
     /// Sends the dispatch `event` with `data` (op 0, the connection's next `s`) to every ready
-    /// gateway connection, first waiting (up to 20 s) for one.
+    /// gateway connection whose shard serves the event's guild (DMs: shard 0), first waiting
+    /// (up to 20 s) for one.
     pub async fn dispatch(&self, event: &str, data: Value) {
+        let guild = data
+            .get("guild_id")
+            .or_else(|| {
+                if event.starts_with("GUILD_") {
+                    data.get("id")
+                } else {
+                    None
+                }
+            })
+            .and_then(Value::as_str)
+            .and_then(|g| g.parse::<u64>().ok());
         let senders = self
             .wait_until(
                 &format!("a READY gateway session to dispatch {event} to"),
@@ -223,7 +250,7 @@ impl FakeDiscord {
                     let senders: Vec<_> = state
                         .sessions
                         .iter()
-                        .filter(|s| s.ready)
+                        .filter(|s| s.ready && s.serves(guild))
                         .map(|s| s.tx.clone())
                         .collect();
                     (!senders.is_empty()).then_some(senders)
@@ -320,7 +347,12 @@ async fn gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
         let mut state = shared.lock();
         state.connections += 1;
         let id = state.connections;
-        state.sessions.push(Session { id, tx, ready: false });
+        state.sessions.push(Session {
+            id,
+            tx,
+            ready: false,
+            shard: [0, 1],
+        });
         id
     };
     shared.notify();
@@ -347,9 +379,34 @@ async fn gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
                 let replies = match payload.get("op").and_then(Value::as_u64) {
                     Some(1) => vec![json!({"op": 11, "s": null, "t": null, "d": null})],
                     Some(2) => {
-                        shared.lock().identify = Some(d);
-                        let ready = ready_payload(&shared.gateway_url, id);
-                        vec![dispatch_frame(&mut seq, "READY", ready), dispatch_frame(&mut seq, "GUILD_CREATE", guild())]
+                        let shard = match d.get("shard").and_then(Value::as_array).map(|s| s.as_slice()) {
+                            Some([id, total]) => [id.as_u64().unwrap_or(0), total.as_u64().unwrap_or(1).max(1)],
+                            _ => [0, 1],
+                        };
+                        let guilds: Vec<Value> = if shard[1] > 1 {
+                            [guild(), second_guild()]
+                                .into_iter()
+                                .filter(|g| {
+                                    let id: u64 = g["id"].as_str().unwrap().parse().unwrap();
+                                    (id >> 22) % shard[1] == shard[0]
+                                })
+                                .collect()
+                        } else {
+                            vec![guild()]
+                        };
+                        {
+                            let mut state = shared.lock();
+                            state.identify = Some(d);
+                            if let Some(session) = state.sessions.iter_mut().find(|s| s.id == id) {
+                                session.shard = shard;
+                            }
+                        }
+                        let ready = ready_payload(&shared.gateway_url, id, &guilds);
+                        let mut frames = vec![dispatch_frame(&mut seq, "READY", ready)];
+                        for guild in guilds {
+                            frames.push(dispatch_frame(&mut seq, "GUILD_CREATE", guild));
+                        }
+                        frames
                     }
                     Some(6) => {
                         seq = d.get("seq").and_then(Value::as_u64).unwrap_or(seq);
@@ -395,11 +452,15 @@ fn dispatch_frame(seq: &mut u64, event: &str, data: Value) -> Value {
     json!({"op": 0, "s": *seq, "t": event, "d": data})
 }
 
-fn ready_payload(gateway_url: &str, connection: usize) -> Value {
+fn ready_payload(gateway_url: &str, connection: usize, guilds: &[Value]) -> Value {
+    let guilds: Vec<Value> = guilds
+        .iter()
+        .map(|g| json!({"id": g["id"], "unavailable": true}))
+        .collect();
     json!({
         "v": 10,
         "user": bot_user(),
-        "guilds": [{"id": FakeDiscord::GUILD_ID.to_string(), "unavailable": true}],
+        "guilds": guilds,
         "session_id": format!("fake-session-{connection}"),
         "resume_gateway_url": gateway_url,
         "application": {"id": FakeDiscord::APP_ID.to_string(), "flags": 0},
@@ -1136,6 +1197,23 @@ fn dm_channel(recipient: u64) -> Value {
 
 /// The GUILD_CREATE payload: one text channel, `@everyone` + the bot's role, and three
 /// members (the bot, the owner and `USER_ID`).
+/// The GUILD_CREATE data of the second guild (see `FakeDiscord::SECOND_GUILD_ID`).
+pub fn second_guild() -> Value {
+    let text = guild().to_string();
+    let text = text
+        .replace(
+            &FakeDiscord::GUILD_ID.to_string(),
+            &FakeDiscord::SECOND_GUILD_ID.to_string(),
+        )
+        .replace(
+            &FakeDiscord::CHANNEL_ID.to_string(),
+            &FakeDiscord::SECOND_CHANNEL_ID.to_string(),
+        );
+    let mut guild: Value = serde_json::from_str(&text).unwrap();
+    guild["name"] = json!("Rolecall Second");
+    guild
+}
+
 pub fn guild() -> Value {
     let guild_id = FakeDiscord::GUILD_ID;
     let mut guild = json!({

@@ -70,3 +70,27 @@ pub fn knowledge_dir(files: &[(&str, String)]) -> tempfile::TempDir {
 pub fn arg(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
+
+/// Creates a new database on the server at `base` and returns its URL.
+pub async fn fresh_postgres(base: &str) -> String {
+    sqlx::any::install_default_drivers();
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "rolecall_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(base)
+        .await
+        .expect("PostgreSQL is reachable");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
