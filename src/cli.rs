@@ -10,8 +10,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::chart::salary_chart;
 use crate::config::Config;
-use crate::engine::answer::Answer;
+use crate::engine::answer::{Answer, Status};
+use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{self, LoadError};
 use crate::engine::Engine;
 
@@ -42,6 +44,16 @@ enum Command {
     },
     /// List the roles the knowledge describes, with their aliases.
     Roles {
+        #[command(flatten)]
+        knowledge: KnowledgeArg,
+    },
+    /// Draw the salary chart of the roles a question is about, as a PNG file.
+    Chart {
+        /// The question, e.g. "executive producer vs production assistant salary".
+        question: String,
+        /// Where to write the PNG.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
         #[command(flatten)]
         knowledge: KnowledgeArg,
     },
@@ -129,6 +141,11 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Chart {
+            question,
+            output,
+            knowledge,
+        }) => chart(&knowledge.load()?, &question, &output),
         Some(Command::Console { knowledge }) => {
             let engine = knowledge.load()?;
             crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
@@ -216,6 +233,46 @@ fn format_answer(engine: &Engine, answer: &Answer, json: bool) -> String {
         "notes": answer.notes,
     })
     .to_string()
+}
+
+/// Writes the salary chart for the roles `question` is about, whatever aspect it asks
+/// about. A question that is not understood, or roles without salary figures, get a
+/// message on standard error and exit code 1.
+fn chart(engine: &Engine, question: &str, output: &Path) -> anyhow::Result<ExitCode> {
+    let mut answer = engine.answer(question);
+    if answer.status != Status::Answered {
+        eprintln!("{}", engine.render_text(&answer));
+        return Ok(ExitCode::FAILURE);
+    }
+    if answer.aspect != Some(Aspect::Salary) {
+        let ids: Vec<&str> = answer.roles.iter().map(String::as_str).collect();
+        if let Some(salary) = engine.answer_about(&ids, Aspect::Salary) {
+            answer = salary;
+        }
+    }
+    let chart = match salary_chart(engine, &answer) {
+        Ok(chart) => chart,
+        Err(no_chart) => {
+            eprintln!("{no_chart}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    std::fs::write(output, &chart.png)
+        .with_context(|| format!("writing the chart to {}", output.display()))?;
+    let mut out = io::stdout().lock();
+    for note in &chart.notes {
+        writeln!(out, "{note}")?;
+    }
+    let bars = chart.bars.len();
+    writeln!(
+        out,
+        "wrote {} ({}×{}, {bars} bar{})",
+        output.display(),
+        chart.width,
+        chart.height,
+        if bars == 1 { "" } else { "s" }
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(dir: &Path) -> anyhow::Result<ExitCode> {

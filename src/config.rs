@@ -44,6 +44,8 @@ pub struct Config {
     pub owner_ids: Vec<u64>,
     /// The shards this process runs, or `None` to let Discord decide (autosharding).
     pub shards: Option<Shards>,
+    /// Where to serve `/healthz` and `/metrics`; off when `None`.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// A range of shards out of a total, for running several processes.
@@ -112,6 +114,12 @@ impl Config {
             None => Vec::new(),
         };
         let shards = shards(get("SHARD_RANGE"), get("SHARD_TOTAL"))?;
+        let metrics_addr = match get("METRICS_ADDR") {
+            Some(addr) => Some(addr.parse().with_context(|| {
+                format!("METRICS_ADDR must be an address and port such as 127.0.0.1:9000, not {addr:?}")
+            })?),
+            None => None,
+        };
         Ok(Config {
             token,
             guild_id,
@@ -121,6 +129,7 @@ impl Config {
             database_url,
             owner_ids,
             shards,
+            metrics_addr,
         })
     }
 }

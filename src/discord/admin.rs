@@ -3,6 +3,7 @@
 //! directory when its files change.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use poise::CreateReply;
@@ -13,6 +14,7 @@ use crate::discord::state::EngineCell;
 use crate::discord::{Context, Error};
 use crate::engine::knowledge::{self, LoadError};
 use crate::engine::Engine;
+use crate::metrics::Metrics;
 use crate::store::settings::{self, MAX_PER_SERVER};
 
 /// Whether replies are public or private, as offered to admins.
@@ -434,13 +436,18 @@ pub async fn knowledge_check(ctx: Context<'_>) -> Result<(), Error> {
 /// Load the knowledge files again now
 #[poise::command(slash_command, owners_only, rename = "reload")]
 pub async fn knowledge_reload(ctx: Context<'_>) -> Result<(), Error> {
-    let report = reload(&ctx.data().engine, ctx.data().knowledge_dir.clone()).await;
+    let report = reload(
+        &ctx.data().engine,
+        ctx.data().knowledge_dir.clone(),
+        &ctx.data().metrics,
+    )
+    .await;
     say(ctx, &report).await
 }
 
 /// Loads the knowledge again; on success it goes into service, otherwise the last good
 /// knowledge stays and the problems are reported.
-async fn reload(cell: &EngineCell, dir: PathBuf) -> String {
+async fn reload(cell: &EngineCell, dir: PathBuf, metrics: &Metrics) -> String {
     match tokio::task::spawn_blocking(move || Engine::load(&dir)).await {
         Ok(Ok(engine)) => {
             let roles = engine.knowledge().roles.len();
@@ -449,6 +456,7 @@ async fn reload(cell: &EngineCell, dir: PathBuf) -> String {
             format!("Reloaded: {roles} roles are in service.")
         }
         Ok(Err(LoadError::Invalid { problems })) => {
+            metrics.reload_failed();
             for problem in &problems {
                 tracing::warn!("{problem}");
             }
@@ -459,6 +467,7 @@ async fn reload(cell: &EngineCell, dir: PathBuf) -> String {
             )
         }
         Ok(Err(error)) => {
+            metrics.reload_failed();
             tracing::warn!(error = %error, "knowledge not reloaded; the last good knowledge stays");
             format!("Not reloaded ({error}); the last good knowledge stays in service.")
         }
@@ -479,7 +488,7 @@ fn problem_report(problems: &[String]) -> String {
 }
 
 /// Watches the knowledge directory and reloads it shortly after files stop changing.
-pub fn watch_knowledge(cell: EngineCell, dir: PathBuf) {
+pub fn watch_knowledge(cell: EngineCell, dir: PathBuf, metrics: Arc<Metrics>) {
     let runtime = tokio::runtime::Handle::current();
     std::thread::spawn(move || {
         let (tx, rx) = std::sync::mpsc::channel();
@@ -498,7 +507,7 @@ pub fn watch_knowledge(cell: EngineCell, dir: PathBuf) {
             let now = fingerprint(&dir);
             if events.is_ok() && now != last {
                 last = now;
-                runtime.block_on(reload(&cell, dir.clone()));
+                runtime.block_on(reload(&cell, dir.clone(), &metrics));
             }
         }
     });

@@ -9,6 +9,7 @@ use poise::CreateReply;
 use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
 
 use crate::discord::render::{self, no_pings, Reply};
+use crate::discord::send;
 use crate::discord::state::CooldownCheck;
 use crate::discord::{admin, Context, Error};
 use crate::engine::answer::{Answer, Status};
@@ -46,8 +47,10 @@ pub fn all() -> Vec<poise::Command<crate::discord::Data, Error>> {
         compare(),
         role(),
         ask(),
+        path(),
         roles(),
         help(),
+        ask_about_message(),
         admin::config(),
         admin::stats(),
         admin::knowledge(),
@@ -115,6 +118,51 @@ pub async fn ask(
         engine.answer_with(&question, Some(aliases))
     })
     .await
+}
+
+/// A role's career path: what usually leads to it and what comes after
+#[poise::command(slash_command)]
+pub async fn path(
+    ctx: Context<'_>,
+    #[description = "The role"]
+    #[autocomplete = "autocomplete_role"]
+    role: String,
+) -> Result<(), Error> {
+    answer_question(ctx, |engine, aliases| {
+        match resolve(engine, aliases, &role, Aspect::Overview) {
+            Ok(id) => engine.path_of(&id).expect("resolved ids are known"),
+            Err(unknown) => *unknown,
+        }
+    })
+    .await
+}
+
+/// Answers the question in a message, as a reply to that message.
+#[poise::command(context_menu_command = "Ask rolecall")]
+pub async fn ask_about_message(ctx: Context<'_>, message: serenity::all::Message) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    let data = ctx.data();
+    let server = data.server(ctx.guild_id()).await;
+    let engine = data.engine();
+    let answer = engine.answer_with(&message.content, Some(&server.aliases));
+    let mut reply = render::answer(&engine, &answer);
+    render::add_delete_button(&mut reply, ctx.author().id.get());
+    // A reply in the channel shows whose message it answers; if the bot may not post
+    // there, the answer comes as the command's own response instead.
+    match send::post(ctx.http(), message.channel_id, &reply, Some(&message)).await {
+        Ok(_) => {
+            let note = CreateReply::default()
+                .content("Answered that message.")
+                .ephemeral(true);
+            ctx.send(note.allowed_mentions(no_pings())).await?;
+        }
+        Err(error) => {
+            tracing::debug!(error = %error, "could not reply in the channel");
+            respond(ctx, &reply, false).await?;
+        }
+    }
+    data.finish(ctx.guild_id(), "context_menu", &answer, started);
+    Ok(())
 }
 
 /// List every role I know
@@ -202,21 +250,38 @@ async fn answer_question(
     }
     let engine = data.engine();
     let answer = build(&engine, &server.aliases);
-    let result = reply(
-        ctx,
-        render::answer(&engine, &answer),
-        server.settings.private_replies,
-    )
-    .await;
+    let mut rendered = render::answer(&engine, &answer);
+    let private = server.settings.private_replies;
+    if !private {
+        render::add_delete_button(&mut rendered, ctx.author().id.get());
+    }
+    let result = respond(ctx, &rendered, private).await;
     data.finish(ctx.guild_id(), "slash", &answer, started);
     result
+}
+
+/// Sends an answer as the command's response (with its chart, if any).
+async fn respond(ctx: Context<'_>, reply: &Reply, private: bool) -> Result<(), Error> {
+    match ctx {
+        poise::Context::Application(app) => {
+            let interaction = (app.interaction.id, app.interaction.token.as_str());
+            send::respond(ctx.http(), interaction, send::CHANNEL_MESSAGE, reply, private).await?;
+            app.has_sent_initial_response
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        }
+        poise::Context::Prefix(_) => self::reply(ctx, reply.clone(), private).await,
+    }
 }
 
 async fn reply(ctx: Context<'_>, reply: Reply, private: bool) -> Result<(), Error> {
     let mut message = CreateReply::default()
         .allowed_mentions(no_pings())
-        .components(reply.components)
+        .components(reply.components.clone())
         .ephemeral(private);
+    for file in reply.files() {
+        message = message.attachment(file);
+    }
     for embed in reply.embeds {
         message = message.embed(embed);
     }

@@ -10,6 +10,7 @@ use serenity::all::{
 };
 
 use crate::discord::render::{self, no_pings, Action, Reply};
+use crate::discord::send;
 use crate::discord::state::CooldownCheck;
 use crate::discord::{Data, Error};
 use crate::engine::answer::Status;
@@ -22,6 +23,18 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_component(ctx, component, data).await,
+        FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
+            data.metrics.gateway_session(ctx.shard_id.0);
+            Ok(())
+        }
+        FullEvent::ShardStageUpdate { event } => {
+            if event.new == serenity::all::ConnectionStage::Connected {
+                data.metrics.gateway_connected();
+            } else {
+                data.metrics.gateway_disconnected();
+            }
+            Ok(())
+        }
         // `unavailable` means an outage; otherwise the bot was removed from the server.
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             let guild = incomplete.id.get();
@@ -108,21 +121,17 @@ async fn on_message(ctx: &SerenityContext, message: &Message, data: &Data) -> Re
             return Ok(());
         }
     }
-    let reply = render::answer(&engine, &answer);
-    let mut create = CreateMessage::new()
-        .allowed_mentions(no_pings())
-        .embeds(reply.embeds)
-        .components(reply.components);
-    if !reply.content.is_empty() {
-        create = create.content(reply.content);
+    let mut reply = render::answer(&engine, &answer);
+    if !server.settings.private_replies || source == Source::Dm {
+        render::add_delete_button(&mut reply, message.author.id.get());
     }
     let result = if server.settings.private_replies && source != Source::Dm {
-        message.author.direct_message(&ctx.http, create).await
+        match message.author.create_dm_channel(&ctx.http).await {
+            Ok(dm) => send::post(&ctx.http, dm.id, &reply, None).await,
+            Err(error) => Err(error.into()),
+        }
     } else {
-        message
-            .channel_id
-            .send_message(&ctx.http, create.reference_message(message))
-            .await
+        send::post(&ctx.http, message.channel_id, &reply, Some(message)).await
     };
     data.finish(message.guild_id, source.name(), &answer, started);
     result?;
@@ -142,9 +151,13 @@ async fn on_component(
     if !data.first_time(component.id.get()) {
         return Ok(());
     }
+    if let Action::Delete(asker) = action {
+        return delete_answer(ctx, component, asker).await;
+    }
     let started = Instant::now();
     let engine = data.engine();
-    let (reply, answer) = match action {
+    let (mut reply, answer) = match action {
+        Action::Delete(_) => return Ok(()),
         Action::Roles(page) => (render::roles_page(&engine, page), None),
         Action::Ask(id, aspect) => match engine.answer_about(&[&id], aspect) {
             Some(answer) => (render::answer(&engine, &answer), Some(answer)),
@@ -165,26 +178,69 @@ async fn on_component(
             }
         }
     };
-    let mut message = CreateInteractionResponseMessage::new()
-        .allowed_mentions(no_pings())
-        .embeds(reply.embeds)
-        .components(reply.components)
-        .content(reply.content);
-    if component
+    // The answer keeps its delete button when it switches aspect.
+    if let Some(asker) = delete_button_owner(component) {
+        render::add_delete_button(&mut reply, asker);
+    }
+    // The new files replace the old ones, so a chart goes when the aspect is not salary.
+    let ephemeral = component
         .message
         .flags
-        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL))
-    {
-        message = message.ephemeral(true);
-    }
-    let result = component
-        .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(message))
-        .await;
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    let interaction = (component.id, component.token.as_str());
+    let result = send::respond(&ctx.http, interaction, send::UPDATE_MESSAGE, &reply, ephemeral).await;
     if let Some(answer) = answer {
         data.finish(component.guild_id, "button", &answer, started);
     }
     result?;
     Ok(())
+}
+
+/// Deletes an answer when the member who asked clicks its delete button; anyone else is
+/// told, privately, that they cannot.
+async fn delete_answer(
+    ctx: &SerenityContext,
+    component: &ComponentInteraction,
+    asker: u64,
+) -> Result<(), Error> {
+    if component.user.id.get() != asker {
+        let refusal = CreateInteractionResponseMessage::new()
+            .content("Only the person who asked can delete this answer.")
+            .ephemeral(true)
+            .allowed_mentions(no_pings());
+        component
+            .create_response(&ctx.http, CreateInteractionResponse::Message(refusal))
+            .await?;
+        return Ok(());
+    }
+    component
+        .create_response(&ctx.http, CreateInteractionResponse::Acknowledge)
+        .await?;
+    component.message.delete(&ctx.http).await?;
+    tracing::info!(
+        guild = component.guild_id.map(|g| g.get()),
+        "an answer was deleted by its asker"
+    );
+    Ok(())
+}
+
+/// Who may delete the message a component belongs to, from its delete button.
+fn delete_button_owner(component: &ComponentInteraction) -> Option<u64> {
+    component
+        .message
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            serenity::all::ActionRowComponent::Button(button) => match &button.data {
+                serenity::all::ButtonKind::NonLink { custom_id, .. } => match Action::parse(custom_id) {
+                    Some(Action::Delete(user)) => Some(user),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        })
 }
 
 /// The reply when a button names a role that the knowledge no longer has.

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod commands;
 pub mod events;
 pub mod render;
+pub mod send;
 pub mod state;
 
 use std::collections::HashSet;
@@ -18,6 +19,7 @@ use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder};
 
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::metrics::Metrics;
 use crate::store::Store;
 
 pub use crate::discord::state::Data;
@@ -29,6 +31,11 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// Runs the bot until it is stopped by SIGINT/SIGTERM, or fails.
 pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result<()> {
+    let store = Arc::new(store);
+    let metrics = Arc::new(Metrics::default());
+    if let Some(addr) = config.metrics_addr {
+        crate::metrics::serve(addr, Arc::clone(&metrics), Arc::clone(&store)).await?;
+    }
     let token = config.token.clone().context("DISCORD_TOKEN is not set")?;
     let mut http = HttpBuilder::new(token.expose()).default_allowed_mentions(render::no_pings());
     if let Some(url) = &config.api_url {
@@ -45,8 +52,9 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
         }
     }
     let engine = state::EngineCell::new(engine);
-    admin::watch_knowledge(engine.clone(), config.knowledge_dir.clone());
-    let data = Data::new(engine, config.knowledge_dir.clone(), store);
+    admin::watch_knowledge(engine.clone(), config.knowledge_dir.clone(), Arc::clone(&metrics));
+    let setup_metrics = Arc::clone(&metrics);
+    let data = Data::new(engine, config.knowledge_dir.clone(), store, metrics);
     let owners: HashSet<serenity::all::UserId> = config.owner_ids.iter().map(|id| (*id).into()).collect();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -72,10 +80,9 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 let commands = &framework.options().commands;
-                let registered = match guild_id {
-                    Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
-                    None => poise::builtins::register_globally(ctx, commands).await,
-                };
+                // READY itself starts this setup, so the event handler never sees it.
+                setup_metrics.gateway_ready();
+                let registered = register(ctx, commands, guild_id).await;
                 if let Err(error) = registered {
                     let message = format!("registering slash commands failed: {error}");
                     *setup_error_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(message.clone());
@@ -119,6 +126,30 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
         anyhow::bail!(message);
     }
     result.map_err(explain_start_error)
+}
+
+/// Registers the commands globally, or in one guild (instant, for trying the bot out).
+async fn register(
+    ctx: &serenity::all::Context,
+    commands: &[poise::Command<Data, Error>],
+    guild: Option<GuildId>,
+) -> anyhow::Result<()> {
+    let mut body = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
+    // serenity writes permission sets as strings; Discord's API schema describes
+    // `default_member_permissions` as an integer, so send it as one.
+    for command in body.as_array_mut().into_iter().flatten() {
+        let permissions = command
+            .get("default_member_permissions")
+            .and_then(|p| p.as_str()?.parse::<u64>().ok());
+        if let Some(permissions) = permissions {
+            command["default_member_permissions"] = permissions.into();
+        }
+    }
+    match guild {
+        Some(guild) => ctx.http.create_guild_commands(guild, &body).await?,
+        None => ctx.http.create_global_commands(&body).await?,
+    };
+    Ok(())
 }
 
 /// Marks an invocation's interaction as taken; false if it was already answered. poise

@@ -6,12 +6,13 @@
 //! message also carries an empty `allowed_mentions`.
 
 use serenity::all::{
-    ButtonStyle, Colour, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    ButtonStyle, Colour, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed,
     CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
-use crate::engine::answer::{describe_figure, Answer, Status};
+use crate::engine::answer::{describe_figure, Answer, CareerPath, Status};
 use crate::engine::aspect::Aspect;
+use crate::engine::text::path_text;
 use crate::engine::Engine;
 
 /// Discord's limits on message parts, in characters.
@@ -36,6 +37,21 @@ pub struct Reply {
     pub content: String,
     pub embeds: Vec<CreateEmbed>,
     pub components: Vec<CreateActionRow>,
+    /// A salary chart (PNG) that the embed shows as its image, sent as [`CHART_FILE`].
+    pub chart: Option<Vec<u8>>,
+}
+
+/// The file name of an attached salary chart.
+pub const CHART_FILE: &str = "salary.png";
+
+impl Reply {
+    /// The attachments to send with this reply.
+    pub fn files(&self) -> Vec<CreateAttachment> {
+        self.chart
+            .iter()
+            .map(|png| CreateAttachment::bytes(png.clone(), CHART_FILE))
+            .collect()
+    }
 }
 
 /// Mentions that ping nobody, for every message the bot sends.
@@ -55,6 +71,8 @@ pub enum Action {
     Ask(String, Aspect),
     /// Show a page of the role list.
     Roles(usize),
+    /// Delete this answer; only the member with this user id may.
+    Delete(u64),
 }
 
 impl Action {
@@ -64,6 +82,7 @@ impl Action {
             Action::View(ids) => format!("rc:view:{}", ids.join("+")),
             Action::Ask(id, aspect) => format!("rc:ask:{}:{id}", aspect.id()),
             Action::Roles(page) => format!("rc:roles:{page}"),
+            Action::Delete(user) => format!("rc:del:{user}"),
         }
     }
 
@@ -74,6 +93,7 @@ impl Action {
             ("view", Some(ids), None) => Some(Action::View(ids.split('+').map(str::to_string).collect())),
             ("ask", Some(aspect), Some(id)) => Some(Action::Ask(id.to_string(), Aspect::parse(aspect)?)),
             ("roles", Some(page), None) => page.parse().ok().map(Action::Roles),
+            ("del", Some(user), None) => user.parse().ok().map(Action::Delete),
             _ => None,
         }
     }
@@ -86,14 +106,27 @@ const HINT_COLOUR: Colour = Colour::from_rgb(0x99, 0x99, 0x99);
 pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
     let content = fit(&defuse(&answer.notes.join(" ")), limits::CONTENT);
     match answer.status {
-        Status::Answered => Reply {
-            content,
-            embeds: vec![answered_embed(answer)],
-            components: vec![aspect_menu(
+        Status::Answered => {
+            let mut components = vec![aspect_menu(
                 &answer.roles,
                 answer.aspect.unwrap_or(Aspect::Overview),
-            )],
-        },
+            )];
+            components.extend(answer.path.as_ref().and_then(|path| path_buttons(engine, path)));
+            let mut embed = answered_embed(engine, answer);
+            let chart = match answer.aspect {
+                Some(Aspect::Salary) => crate::chart::salary_chart(engine, answer).ok().map(|c| c.png),
+                _ => None,
+            };
+            if chart.is_some() {
+                embed = embed.image(format!("attachment://{CHART_FILE}"));
+            }
+            Reply {
+                content,
+                embeds: vec![embed],
+                components,
+                chart,
+            }
+        }
         Status::UnknownRole | Status::NotUnderstood => {
             let mut text = answer
                 .parts
@@ -128,12 +161,13 @@ pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
                 content,
                 embeds: vec![embed],
                 components: vec![CreateActionRow::Buttons(buttons)],
+                chart: None,
             }
         }
     }
 }
 
-fn answered_embed(answer: &Answer) -> CreateEmbed {
+fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
     let mut fields: Vec<(String, String, bool)> = Vec::new();
     let side_by_side = answer.parts.iter().all(|p| p.heading.is_some()) && answer.parts.len() == 2;
     let mut description = String::new();
@@ -151,6 +185,9 @@ fn answered_embed(answer: &Answer) -> CreateEmbed {
     }
     if let Some(summary) = &answer.summary {
         fields.push(("In short".into(), summary.clone(), false));
+    }
+    if let Some(path) = &answer.path {
+        fields.push(("Career path".into(), path_text(path, engine.knowledge()), false));
     }
     if !answer.figures.is_empty() {
         if answer.roles.len() == 2 {
@@ -218,6 +255,36 @@ fn figure_line(f: &crate::engine::answer::RoleFigure) -> String {
     )
 }
 
+/// Buttons that open each other role on a career path (at most five).
+fn path_buttons(engine: &Engine, path: &CareerPath) -> Option<CreateActionRow> {
+    let mut ids: Vec<&String> = path
+        .ladder
+        .iter()
+        .chain(&path.to)
+        .filter(|id| **id != path.role)
+        .collect();
+    ids.dedup();
+    let buttons: Vec<CreateButton> = ids
+        .into_iter()
+        .filter_map(|id| engine.knowledge().role(id))
+        .take(limits::BUTTONS_PER_ROW)
+        .map(|role| {
+            CreateButton::new(Action::Ask(role.id.clone(), Aspect::Overview).custom_id())
+                .label(fit(&role.name, limits::BUTTON_LABEL))
+                .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    (!buttons.is_empty()).then_some(CreateActionRow::Buttons(buttons))
+}
+
+/// Adds a button with which `asker` (and only they) can delete the answer.
+pub fn add_delete_button(reply: &mut Reply, asker: u64) {
+    let button = CreateButton::new(Action::Delete(asker).custom_id())
+        .label("Delete")
+        .style(ButtonStyle::Danger);
+    reply.components.push(CreateActionRow::Buttons(vec![button]));
+}
+
 /// The select menu that switches a reply to another aspect of the same role(s).
 fn aspect_menu(role_ids: &[String], current: Aspect) -> CreateActionRow {
     let options = Aspect::ALL
@@ -275,6 +342,7 @@ pub fn roles_page(engine: &Engine, page: usize) -> Reply {
         content: String::new(),
         embeds: vec![embed],
         components,
+        chart: None,
     }
 }
 
@@ -308,6 +376,7 @@ pub fn help(engine: &Engine) -> Reply {
         content: String::new(),
         embeds: vec![embed],
         components: Vec::new(),
+        chart: None,
     }
 }
 

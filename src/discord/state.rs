@@ -10,6 +10,7 @@ use serenity::all::GuildId;
 
 use crate::engine::answer::{Answer, Status};
 use crate::engine::{Aliases, Engine};
+use crate::metrics::Metrics;
 use crate::store::settings::GuildSettings;
 use crate::store::Store;
 
@@ -45,6 +46,7 @@ pub struct Data {
     /// Where the knowledge comes from, for reloads.
     pub knowledge_dir: PathBuf,
     pub store: Arc<Store>,
+    pub metrics: Arc<Metrics>,
     settings: Mutex<HashMap<u64, (Instant, Arc<ServerView>)>>,
     cooldowns: Mutex<HashMap<(u64, u64), Cooldown>>,
     seen: Mutex<Seen>,
@@ -85,11 +87,12 @@ struct Cooldown {
 
 impl Data {
     /// Creates the shared state around a loaded engine and an opened store.
-    pub fn new(engine: EngineCell, knowledge_dir: PathBuf, store: Store) -> Data {
+    pub fn new(engine: EngineCell, knowledge_dir: PathBuf, store: Arc<Store>, metrics: Arc<Metrics>) -> Data {
         Data {
             engine,
             knowledge_dir,
-            store: Arc::new(store),
+            store,
+            metrics,
             settings: Mutex::default(),
             cooldowns: Mutex::default(),
             seen: Mutex::default(),
@@ -194,6 +197,11 @@ impl Data {
             aspect = answer.aspect.map(|a| a.id()),
             latency_us = started.elapsed().as_micros() as u64,
             "answered"
+        );
+        self.metrics.question(
+            answer.status.id(),
+            answer.aspect.map(|a| a.id()),
+            started.elapsed().as_secs_f64(),
         );
         let Some(guild) = guild else { return };
         let mut counts: Vec<(&'static str, String)> = Vec::new();

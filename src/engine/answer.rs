@@ -69,6 +69,20 @@ pub struct Answer {
     pub asked_aspect: Aspect,
     /// For an unknown role, the words that named it ("executive director").
     pub unknown_name: Option<String>,
+    /// Where the role sits on a career ladder, when the question asked about the path.
+    pub path: Option<CareerPath>,
+}
+
+/// A role's place on the career ladder the knowledge describes (role ids).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareerPath {
+    pub role: String,
+    /// Roles that usually lead to this one.
+    pub from: Vec<String>,
+    /// Roles this one usually leads to.
+    pub to: Vec<String>,
+    /// A typical ladder up to this role, lowest step first, ending with the role.
+    pub ladder: Vec<String>,
 }
 
 impl Answer {
@@ -87,6 +101,7 @@ impl Answer {
             suggestions: Vec::new(),
             asked_aspect: Aspect::Overview,
             unknown_name: None,
+            path: None,
         }
     }
 }
@@ -113,7 +128,13 @@ pub fn compose(knowledge: &Knowledge, question: &Question) -> Answer {
     let mut answer = match mentions.as_slice() {
         [] if !question.job_words.is_empty() => unknown_role(knowledge, question),
         [] => not_understood(knowledge),
-        [one] => about_role(knowledge, one.role, question.aspect),
+        [one] => {
+            let mut answer = about_role(knowledge, one.role, question.aspect);
+            if question.asks_path {
+                answer.path = career_path(knowledge, one.role);
+            }
+            answer
+        }
         [a, b, rest @ ..] => {
             if !rest.is_empty() {
                 notes.push(format!(
@@ -149,6 +170,43 @@ pub fn about_role(knowledge: &Knowledge, role: usize, aspect: Aspect) -> Answer 
     if aspect == Aspect::Salary {
         answer.figures = figures_of(role);
     }
+    answer
+}
+
+/// The role's place on the career ladder, if the knowledge links it to other roles.
+pub fn career_path(knowledge: &Knowledge, role: usize) -> Option<CareerPath> {
+    let ids = |indices: &[usize]| -> Vec<String> {
+        indices.iter().map(|&i| knowledge.roles[i].id.clone()).collect()
+    };
+    let from = knowledge.previous_roles(role);
+    let to = knowledge.next_roles(role);
+    if from.is_empty() && to.is_empty() {
+        return None;
+    }
+    Some(CareerPath {
+        role: knowledge.roles[role].id.clone(),
+        from: ids(&from),
+        to: ids(to),
+        ladder: ids(&knowledge.ladder_to(role)),
+    })
+}
+
+/// The answer to "what is the career path of this role?" (`/path`).
+pub fn path_answer(knowledge: &Knowledge, role: usize) -> Answer {
+    let name = &knowledge.roles[role].name;
+    let mut answer = Answer::empty(Status::Answered, format!("{name} — Career path"));
+    answer.roles = vec![knowledge.roles[role].id.clone()];
+    answer.aspect = Some(Aspect::Overview);
+    answer.path = career_path(knowledge, role);
+    if answer.path.is_none() {
+        answer.parts = vec![Part {
+            heading: None,
+            text: format!(
+                "The knowledge does not link {name} to other roles, so there is no career path to show."
+            ),
+        }];
+    }
+    answer.sources = knowledge.roles[role].sources.clone();
     answer
 }
 

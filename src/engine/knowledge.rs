@@ -115,6 +115,9 @@ pub struct Role {
     pub aliases: Vec<String>,
     pub sources: Vec<String>,
     pub salary: Vec<SalaryFigure>,
+    /// Roles this one usually leads to, and usually comes from (ids).
+    pub leads_to: Vec<String>,
+    pub comes_from: Vec<String>,
     pub sections: BTreeMap<Aspect, Section>,
 }
 
@@ -148,6 +151,8 @@ pub struct Knowledge {
     comparisons: Vec<Comparison>,
     by_id: HashMap<String, usize>,
     by_pair: HashMap<(usize, usize), usize>,
+    /// Career steps: `next[i]` are the roles role `i` usually leads to.
+    next: Vec<Vec<usize>>,
 }
 
 impl Knowledge {
@@ -155,6 +160,7 @@ impl Knowledge {
     pub fn new(roles: Vec<Role>, comparisons: Vec<Comparison>) -> (Knowledge, Vec<Clash>) {
         let mut problems = Vec::new();
         let mut knowledge = Knowledge::default();
+        let mut inputs = Vec::new();
         for (i, role) in roles.into_iter().enumerate() {
             if knowledge.by_id.contains_key(&role.id) {
                 problems.push(Clash {
@@ -165,7 +171,9 @@ impl Knowledge {
             }
             knowledge.by_id.insert(role.id.clone(), knowledge.roles.len());
             knowledge.roles.push(role);
+            inputs.push(i);
         }
+        problems.extend(knowledge.link_career_paths(&inputs));
         for (i, comparison) in comparisons.into_iter().enumerate() {
             let [a, b] = &comparison.roles;
             match (knowledge.index(a), knowledge.index(b)) {
@@ -201,6 +209,83 @@ impl Knowledge {
         (knowledge, problems)
     }
 
+    /// Builds the career-step graph from `leads_to` and `comes_from`, reporting links to
+    /// unknown roles and cycles. `inputs[i]` is the input position of `roles[i]`.
+    fn link_career_paths(&mut self, inputs: &[usize]) -> Vec<Clash> {
+        let mut problems = Vec::new();
+        let mut next = vec![Vec::new(); self.roles.len()];
+        for (i, role) in self.roles.iter().enumerate() {
+            let links = role
+                .leads_to
+                .iter()
+                .map(|id| (id, true))
+                .chain(role.comes_from.iter().map(|id| (id, false)));
+            for (id, forward) in links {
+                match self.index(id) {
+                    Some(j) if j == i => problems.push(Clash {
+                        input: Input::Role(inputs[i]),
+                        message: format!("career path links role \"{id}\" to itself"),
+                    }),
+                    Some(j) if forward => next[i].push(j),
+                    Some(j) => next[j].push(i),
+                    None => problems.push(Clash {
+                        input: Input::Role(inputs[i]),
+                        message: format!("career path names unknown role id \"{id}\""),
+                    }),
+                }
+            }
+        }
+        for steps in &mut next {
+            steps.sort_unstable();
+            steps.dedup();
+        }
+        if let Some(cycle) = find_cycle(&next) {
+            let names: Vec<&str> = cycle.iter().map(|&i| self.roles[i].id.as_str()).collect();
+            problems.push(Clash {
+                input: Input::Role(inputs[cycle[0]]),
+                message: format!("career paths form a cycle: {}", names.join(" → ")),
+            });
+        } else {
+            self.next = next;
+        }
+        problems
+    }
+
+    /// Roles that role `i` usually leads to.
+    pub fn next_roles(&self, i: usize) -> &[usize] {
+        self.next.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Roles that usually lead to role `i`.
+    pub fn previous_roles(&self, i: usize) -> Vec<usize> {
+        (0..self.next.len())
+            .filter(|&j| self.next[j].contains(&i))
+            .collect()
+    }
+
+    /// A typical ladder up to role `i`, from the lowest step: the longest chain of
+    /// earlier roles, ending with `i` itself.
+    pub fn ladder_to(&self, i: usize) -> Vec<usize> {
+        let mut memo: HashMap<usize, Vec<usize>> = HashMap::new();
+        self.longest_path_to(i, &mut memo)
+    }
+
+    fn longest_path_to(&self, i: usize, memo: &mut HashMap<usize, Vec<usize>>) -> Vec<usize> {
+        if let Some(path) = memo.get(&i) {
+            return path.clone();
+        }
+        let mut best: Vec<usize> = Vec::new();
+        for j in self.previous_roles(i) {
+            let path = self.longest_path_to(j, memo);
+            if path.len() > best.len() {
+                best = path;
+            }
+        }
+        best.push(i);
+        memo.insert(i, best.clone());
+        best
+    }
+
     /// The position of role `id` in `roles`.
     pub fn index(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
@@ -222,6 +307,50 @@ impl Knowledge {
     pub fn comparison_count(&self) -> usize {
         self.comparisons.len()
     }
+}
+
+/// A cycle in the step graph, as the roles along it (first repeated at the end), if any.
+fn find_cycle(next: &[Vec<usize>]) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut marks = vec![Mark::New; next.len()];
+    for start in 0..next.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        // Depth-first, with an explicit stack of (role, next edge to follow).
+        let mut stack = vec![(start, 0)];
+        marks[start] = Mark::Open;
+        while let Some(&mut (role, ref mut edge)) = stack.last_mut() {
+            match next[role].get(*edge).copied() {
+                Some(step) => {
+                    *edge += 1;
+                    match marks[step] {
+                        Mark::New => {
+                            marks[step] = Mark::Open;
+                            stack.push((step, 0));
+                        }
+                        Mark::Open => {
+                            let from = stack.iter().position(|&(r, _)| r == step).unwrap_or(0);
+                            let mut cycle: Vec<usize> = stack[from..].iter().map(|&(r, _)| r).collect();
+                            cycle.push(step);
+                            return Some(cycle);
+                        }
+                        Mark::Done => {}
+                    }
+                }
+                None => {
+                    marks[role] = Mark::Done;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Loads and validates the knowledge directory at `dir`.
@@ -410,6 +539,10 @@ struct RoleFront {
     sources: Vec<String>,
     #[serde(default)]
     salary: Vec<SalaryFigure>,
+    #[serde(default)]
+    leads_to: Vec<String>,
+    #[serde(default)]
+    comes_from: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -513,6 +646,8 @@ pub fn parse_role(path: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Op
         aliases: front.aliases,
         sources: front.sources,
         salary: front.salary,
+        leads_to: front.leads_to,
+        comes_from: front.comes_from,
         sections,
     })
 }

@@ -80,6 +80,13 @@ impl Engine {
         }
     }
 
+    /// The career path of a known role id (`/path`); `None` when the id is unknown.
+    pub fn path_of(&self, role_id: &str) -> Option<Answer> {
+        self.knowledge
+            .index(role_id)
+            .map(|i| answer::path_answer(&self.knowledge, i))
+    }
+
     /// Renders an answer as plain text.
     pub fn render_text(&self, answer: &Answer) -> String {
         text::render(answer, &self.knowledge)

@@ -20,6 +20,8 @@ pub struct Question {
     pub job_words: Vec<String>,
     /// Known roles that share words with an unknown title, closest first.
     pub suggestions: Vec<usize>,
+    /// The question is about a career path: what leads to a role, or what comes after it.
+    pub asks_path: bool,
 }
 
 /// Reads `text` with the roles known to `matcher`, plus `extra` aliases if given.
@@ -45,14 +47,50 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>) -> Question
     } else {
         (Vec::new(), Vec::new())
     };
+    let asks_path = asks_path(&tokens);
     Question {
         aspect: signal.best(),
         signal,
         found,
         job_words,
         suggestions,
+        asks_path,
         tokens,
     }
+}
+
+/// Phrases about moving between roles: "what comes after", "how do I become", "next step".
+fn asks_path(tokens: &[Token]) -> bool {
+    const PATH: &[&str] = &[
+        "after",
+        "next step",
+        "next",
+        "lead to",
+        "leads to",
+        "career path",
+        "path",
+        "ladder",
+        "promotion",
+        "promoted",
+        "progress",
+        "progression",
+        "move up",
+        "step up",
+        "become",
+        "becoming",
+        "way up",
+        "come from",
+        "comes from",
+        "before",
+        "route",
+        "get to",
+        "stepping stone",
+    ];
+    let words: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
+    PATH.iter().any(|phrase| {
+        let parts: Vec<&str> = phrase.split(' ').collect();
+        words.windows(parts.len()).any(|w| w == parts.as_slice())
+    })
 }
 
 /// Words that suggest the question is about a job: a word of a known role's name used in

@@ -1,6 +1,6 @@
 //! Renders an answer as plain text, for the terminal and for `--json`'s `text` field.
 
-use crate::engine::answer::{describe_figure, Answer};
+use crate::engine::answer::{describe_figure, Answer, CareerPath};
 use crate::engine::knowledge::Knowledge;
 
 /// The whole answer as readable plain text.
@@ -14,6 +14,9 @@ pub fn render(answer: &Answer, knowledge: &Knowledge) -> String {
             Some(heading) => out.push(format!("{heading}:\n{}", part.text)),
             None => out.push(part.text.clone()),
         }
+    }
+    if let Some(path) = &answer.path {
+        out.push(path_text(path, knowledge));
     }
     if let Some(summary) = &answer.summary {
         out.push(format!("In short: {summary}"));
@@ -50,4 +53,23 @@ pub fn render(answer: &Answer, knowledge: &Knowledge) -> String {
         out.push(format!("Sources: {}", answer.sources.join("; ")));
     }
     out.join("\n\n")
+}
+
+/// "Career path: A → B → C. Usually comes from: B. Usually leads to: D."
+pub fn path_text(path: &CareerPath, knowledge: &Knowledge) -> String {
+    let names = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|id| knowledge.role(id).map_or(id.clone(), |r| r.name.clone()))
+            .collect()
+    };
+    let mut lines = vec![format!("Career path: {}.", names(&path.ladder).join(" → "))];
+    if !path.from.is_empty() {
+        lines.push(format!("Usually comes from: {}.", names(&path.from).join(", ")));
+    }
+    if path.to.is_empty() {
+        lines.push("It is the top of this ladder.".to_string());
+    } else {
+        lines.push(format!("Usually leads to: {}.", names(&path.to).join(", ")));
+    }
+    lines.join("\n")
 }

@@ -79,6 +79,13 @@ impl Store {
         Ok(())
     }
 
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.migrate().await?;
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The settings of `guild`, or the defaults if none were changed.
     pub async fn settings(&self, guild: u64) -> Result<GuildSettings, StoreError> {
         self.migrate().await?;

@@ -255,3 +255,44 @@ fn a_rendered_comparison_reads_well() {
     );
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
 }
+
+#[test]
+fn chart_writes_a_png_of_the_reported_size_or_says_why_there_is_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("c.png");
+    let output = rolecall(
+        &[
+            "chart",
+            "executive producer vs production assistant salary",
+            "-o",
+            arg(&png),
+        ],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("the chart was written");
+    assert_eq!(bytes[..8], *b"\x89PNG\r\n\x1a\n");
+    // The IHDR chunk comes first: width and height as big-endian u32 at bytes 16..24.
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!(
+        stdout.trim(),
+        format!("wrote {} ({width}×{height}, 2 bars)", png.display())
+    );
+    assert_eq!(width, 800);
+
+    let none = dir.path().join("none.png");
+    let output = rolecall(&["chart", "assistant producer salary", "-o", arg(&none)], b"");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("No role-specific salary figures for Assistant producer, so there is no chart."),
+        "{stderr}"
+    );
+    assert!(!none.exists());
+}

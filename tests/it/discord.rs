@@ -32,16 +32,20 @@ async fn commands_are_registered_globally_with_valid_bodies() {
             "compare",
             "role",
             "ask",
+            "path",
             "roles",
             "help",
+            "Ask rolecall",
             "config",
             "stats",
             "knowledge"
         ]
     );
     // Settings and stats are hidden from members without Manage Server (1 << 5).
-    assert_eq!(put.body[5]["default_member_permissions"], "32");
-    assert_eq!(put.body[6]["default_member_permissions"], "32");
+    assert_eq!(put.body[7]["default_member_permissions"], 32);
+    assert_eq!(put.body[8]["default_member_permissions"], 32);
+    assert_eq!(put.body[6]["type"], 3, "a message context menu");
+    assert_eq!(put.body[6]["type"], 3, "a message context menu");
     let compare = &put.body[0];
     let options: Vec<(&str, bool)> = compare["options"]
         .as_array()
@@ -102,6 +106,9 @@ async fn compare_shows_two_roles_side_by_side_with_key_figures() {
         body["data"]["components"][0]["components"][0]["custom_id"],
         "rc:view:senior-producer+executive-producer"
     );
+    // The salary chart is attached and shown as the embed's image.
+    assert_eq!(embed["image"]["url"], "attachment://salary.png");
+    assert_eq!(body["data"]["attachments"][0]["filename"], "salary.png");
     assert_no_violations(&fake);
 }
 

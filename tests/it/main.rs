@@ -6,6 +6,7 @@ mod accuracy;
 mod cli;
 mod discord;
 mod fake_discord_selftest;
+mod operations;
 mod scale;
 mod settings;
 mod store;

@@ -8,6 +8,8 @@ fn engine_with(texts: [&str; 2]) -> Engine {
         aliases: vec![],
         sources: vec!["A source".into()],
         salary: vec![],
+        leads_to: vec![],
+        comes_from: vec![],
         sections: Aspect::ALL
             .iter()
             .map(|a| {
