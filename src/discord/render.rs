@@ -148,7 +148,7 @@ pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
                 .take(limits::BUTTONS_PER_ROW - 1)
                 .map(|role| {
                     CreateButton::new(Action::Ask(role.id.clone(), answer.asked_aspect).custom_id())
-                        .label(fit(&role.name, limits::BUTTON_LABEL))
+                        .label(fit(&defuse(&role.name), limits::BUTTON_LABEL))
                         .style(ButtonStyle::Primary)
                 })
                 .collect();
@@ -226,6 +226,11 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
             )
         })
         .collect();
+    let mut fields = fields;
+    shrink_fields(
+        &mut fields,
+        limits::EMBED_TOTAL.saturating_sub(title.chars().count() + footer.chars().count()),
+    );
     let used = title.chars().count()
         + footer.chars().count()
         + fields
@@ -244,6 +249,29 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
         embed = embed.footer(CreateEmbedFooter::new(footer));
     }
     embed
+}
+
+/// Shortens the longest field values, at sentence boundaries, until all fields together
+/// fit in `budget` characters (Discord's 6,000 per embed, less the title and footer).
+fn shrink_fields(fields: &mut [(String, String, bool)], budget: usize) {
+    let size = |fields: &[(String, String, bool)]| -> usize {
+        fields
+            .iter()
+            .map(|(n, v, _)| n.chars().count() + v.chars().count())
+            .sum()
+    };
+    for _ in 0..fields.len() * 4 {
+        let total = size(fields);
+        if total <= budget {
+            return;
+        }
+        let Some(longest) = fields.iter_mut().max_by_key(|(_, v, _)| v.chars().count()) else {
+            return;
+        };
+        let len = longest.1.chars().count();
+        let target = len.saturating_sub(total - budget).max(len / 2).max(1);
+        longest.1 = fit(&longest.1, target);
+    }
 }
 
 fn figure_line(f: &crate::engine::answer::RoleFigure) -> String {
@@ -270,7 +298,7 @@ fn path_buttons(engine: &Engine, path: &CareerPath) -> Option<CreateActionRow> {
         .take(limits::BUTTONS_PER_ROW)
         .map(|role| {
             CreateButton::new(Action::Ask(role.id.clone(), Aspect::Overview).custom_id())
-                .label(fit(&role.name, limits::BUTTON_LABEL))
+                .label(fit(&defuse(&role.name), limits::BUTTON_LABEL))
                 .style(ButtonStyle::Secondary)
         })
         .collect();
@@ -397,6 +425,9 @@ pub fn defuse(text: &str) -> String {
 /// one in the second half, else at a word boundary, and marks the cut with "…".
 pub fn fit(text: &str, max: usize) -> String {
     let text = text.trim();
+    if max == 0 {
+        return String::new();
+    }
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -425,19 +456,30 @@ fn fit_list(prefix: &str, items: &[String], max: usize) -> String {
     if items.is_empty() {
         return String::new();
     }
+    // Room for the longest possible "; and N more" ending.
+    let reserve = format!("; and {} more", items.len()).chars().count();
     let mut out = prefix.to_string();
     for (i, item) in items.iter().enumerate() {
+        let item = defuse(item);
         let separator = if i == 0 { "" } else { "; " };
-        let rest = items.len() - i;
-        let tail = format!("; and {rest} more");
-        if out.chars().count() + separator.len() + item.chars().count() + tail.len() > max {
-            out.push_str(&format!("{}and {rest} more", if i == 0 { "" } else { "; " }));
-            return defuse(&out);
+        let last = i + 1 == items.len();
+        let room = if last { max } else { max.saturating_sub(reserve) };
+        if out.chars().count() + separator.len() + item.chars().count() > room {
+            let item = fit(&item, room.saturating_sub(out.chars().count() + separator.len()));
+            if i == 0 && !item.is_empty() {
+                out.push_str(&item);
+                if !last {
+                    out.push_str(&format!("; and {} more", items.len() - 1));
+                }
+                return out;
+            }
+            out.push_str(&format!("{separator}and {} more", items.len() - i));
+            return out;
         }
         out.push_str(separator);
-        out.push_str(item);
+        out.push_str(&item);
     }
-    defuse(&out)
+    out
 }
 
 #[cfg(test)]

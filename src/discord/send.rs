@@ -1,8 +1,10 @@
 //! Sends rendered replies as raw request bodies, so attachments are described exactly as
 //! Discord's API schema expects (string ids), and every body carries no-ping mentions.
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
-use serenity::all::{ChannelId, Http, InteractionId, Message};
+use serenity::all::{ChannelId, Http, HttpError, InteractionId, Message};
 
 use crate::discord::render::{Reply, CHART_FILE};
 use crate::discord::Error;
@@ -44,9 +46,10 @@ pub async fn respond(
         data["content"] = json!("");
     }
     let body = json!({"type": kind, "data": data});
-    http.create_interaction_response(interaction.0, interaction.1, &body, reply.files())
-        .await?;
-    Ok(())
+    with_retries("interaction response", || {
+        http.create_interaction_response(interaction.0, interaction.1, &body, reply.files())
+    })
+    .await
 }
 
 /// Posts `reply` in `channel`, as a reply to `reference` (without pinging its author).
@@ -64,5 +67,51 @@ pub async fn post(
             "fail_if_not_exists": false,
         });
     }
-    Ok(http.send_message(channel, reply.files(), &body).await?)
+    with_retries("message", || http.send_message(channel, reply.files(), &body)).await
+}
+
+/// Attempts in all for one request before giving up.
+const ATTEMPTS: u32 = 3;
+
+/// Runs `request` again when Discord answers 429 (rate limited) or 5xx (its own fault),
+/// waiting longer each time; after the last attempt the error is logged and returned.
+async fn with_retries<T, F, Fut>(what: &str, mut request: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = serenity::Result<T>>,
+{
+    let mut wait = Duration::from_millis(500);
+    for attempt in 1..=ATTEMPTS {
+        let error = match request().await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        let status = match &error {
+            serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+                Some(response.status_code.as_u16())
+            }
+            _ => None,
+        };
+        let retryable = status.is_some_and(|s| s == 429 || s >= 500);
+        if !retryable || attempt == ATTEMPTS {
+            tracing::error!(what, status, attempts = attempt, error = %error, "Discord refused a reply");
+            return Err(error.into());
+        }
+        // A rate limit asks for at least its retry_after (under a second for replies).
+        let pause = if status == Some(429) {
+            wait.max(Duration::from_secs(1))
+        } else {
+            wait
+        };
+        tracing::warn!(
+            what,
+            status,
+            attempt,
+            wait_ms = pause.as_millis() as u64,
+            "retrying a reply"
+        );
+        tokio::time::sleep(pause).await;
+        wait *= 2;
+    }
+    unreachable!("the last attempt returns")
 }

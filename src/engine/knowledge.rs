@@ -694,7 +694,13 @@ fn parse_front<T: serde::de::DeserializeOwned>(
             let line = e
                 .span()
                 .map(|span| {
-                    doc.front_line + 1 + doc.front[..span.start.min(doc.front.len())].matches('\n').count()
+                    // A bad escape at the end of a line is reported past the line break:
+                    // point at the line with the backslash.
+                    let mut at = span.start.min(doc.front.len());
+                    if at > 0 && doc.front[..at].ends_with("\\\n") {
+                        at -= 1;
+                    }
+                    doc.front_line + 1 + doc.front[..at].matches('\n').count()
                 })
                 .unwrap_or(doc.front_line);
             let message = e.message().trim().replace('\n', " ");

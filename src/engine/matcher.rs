@@ -190,7 +190,7 @@ impl Matcher {
     /// Vocabulary words within the typo allowance of `word`.
     fn similar_words(&self, word: &str) -> Vec<u32> {
         let len = word.chars().count();
-        if len < MIN_FUZZY_LEN {
+        if !(MIN_FUZZY_LEN..=MAX_FUZZY_LEN).contains(&len) {
             return Vec::new();
         }
         let mut found: Vec<u32> = Vec::new();
@@ -386,13 +386,17 @@ fn select(mut candidates: Vec<Mention>) -> Vec<Found> {
 }
 
 const MIN_FUZZY_LEN: usize = 5;
+/// Longer words are matched exactly only: no role name has such words, and the number of
+/// deletion variants grows with the square of a word's length.
+const MAX_FUZZY_LEN: usize = 32;
 
 /// How many typos a word of `len` letters may carry and still be recognised.
 fn max_typos(len: usize) -> usize {
     match len {
         0..MIN_FUZZY_LEN => 0,
         5..=8 => 1,
-        _ => 2,
+        9..=MAX_FUZZY_LEN => 2,
+        _ => 0,
     }
 }
 

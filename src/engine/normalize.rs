@@ -120,13 +120,17 @@ fn is_discord_markup(inner: &str) -> bool {
         .or_else(|| inner.strip_prefix("@&"))
         .or_else(|| inner.strip_prefix('@'))
         .or_else(|| inner.strip_prefix('#'));
+    let is_id = |id: &str| !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
     if let Some(id) = body {
-        return !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
+        return is_id(id);
     }
+    // Custom emoji: `<:name:id>` or `<a:name:id>`, names of letters, digits and '_'.
     let emoji = inner.strip_prefix("a:").or_else(|| inner.strip_prefix(':'));
-    emoji.is_some_and(|e| {
-        e.rsplit_once(':')
-            .is_some_and(|(_, id)| id.bytes().all(|b| b.is_ascii_digit()))
+    emoji.and_then(|e| e.split_once(':')).is_some_and(|(name, id)| {
+        !name.is_empty()
+            && name.len() <= 32
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && is_id(id)
     })
 }
 
