@@ -52,7 +52,8 @@ pub struct Store {
 
 impl Store {
     /// Opens the database at `url` without waiting for it: a database that is down now is
-    /// retried on each use. A SQLite file and its folder are created if missing.
+    /// retried on each use. A SQLite file and its folder are created if missing. Only a
+    /// malformed URL is an error here.
     pub fn open(url: &str) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
         let url = sqlite_url(url)?;
@@ -281,9 +282,11 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                anyhow::anyhow!("cannot create the database folder {}: {e}", parent.display())
-            })?;
+            // A folder that cannot be made now makes the store unavailable on use, like a
+            // database that is down: questions are still answered.
+            if let Err(error) = std::fs::create_dir_all(parent) {
+                tracing::warn!(folder = %parent.display(), %error, "cannot create the database folder");
+            }
         }
     }
     let mode = if query.contains("mode=") {

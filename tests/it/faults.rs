@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::bot::{connected, embed, option, Bot};
+use crate::support::bot::{callback, connected, embed, option, Bot};
 use crate::support::fake_discord::{self, FakeDiscord, Handshake, Request};
 use crate::support::root;
 
@@ -370,4 +370,139 @@ async fn a_slow_callback_does_not_hold_up_other_questions() {
     assert!(!bot.log().contains("command failed"), "{}", problems(&bot));
     assert_alive(&mut bot);
     assert_replies_valid(&fake);
+}
+
+/// The settings database goes away mid-run and comes back: questions keep being answered,
+/// settings commands say the store is unavailable, and what was written before is intact.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_outage_mid_run_keeps_answers_and_earlier_writes() {
+    let Ok(base) = std::env::var("ROLECALL_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ROLECALL_TEST_POSTGRES must be set in CI (.ci/run sets it)"
+        );
+        eprintln!(
+            "ROLECALL_TEST_POSTGRES is not set: the mid-run outage test needs PostgreSQL and is skipped"
+        );
+        return;
+    };
+    let url = crate::support::fresh_postgres(&base).await;
+    let database = url.rsplit('/').next().unwrap().to_string();
+    let (fake, mut bot) = connected(&[("DATABASE_URL", &url)]).await;
+    let alias = |id: u64, name: &str| {
+        let mut event = fake_discord::slash_command(
+            id,
+            "config",
+            json!([{"name": "alias", "type": 2, "options": [{"name": "add", "type": 1, "options": [
+                option("alias", 3, json!(name)), option("role", 3, json!("executive-producer"))
+            ]}]}]),
+            true,
+        );
+        event["member"]["permissions"] = json!("1071698660961");
+        event
+    };
+    fake.dispatch("INTERACTION_CREATE", alias(901, "showrunner"))
+        .await;
+    assert_eq!(
+        callback(&fake, 901).await["data"]["content"],
+        "\"showrunner\" now means Executive producer in this server."
+    );
+
+    // The outage: the database refuses connections and the open ones are cut.
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+        .await
+        .unwrap();
+    sqlx::query(&format!("ALTER DATABASE {database} ALLOW_CONNECTIONS false"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'"
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    // Past the bot's 5 s settings cache, so it has to ask the database again.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    fake.dispatch("INTERACTION_CREATE", ask_event(902, "EP pay"))
+        .await;
+    assert_eq!(
+        embed(&callback(&fake, 902).await)["title"],
+        EP_SALARY,
+        "questions are answered during the outage"
+    );
+    fake.dispatch("INTERACTION_CREATE", alias(903, "big boss")).await;
+    let refusal = callback(&fake, 903).await["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        refusal.starts_with("the settings database is unavailable right now"),
+        "{refusal}"
+    );
+
+    // Back again: the write from before the outage is intact, the refused one absent.
+    sqlx::query(&format!("ALTER DATABASE {database} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let store = rolecall::store::Store::open(&url).unwrap();
+    let settings = store.settings(FakeDiscord::GUILD_ID).await.unwrap();
+    assert_eq!(
+        settings.aliases,
+        [("showrunner".to_string(), "executive-producer".to_string())]
+    );
+    assert_alive(&mut bot);
+}
+
+/// SQLite that cannot be opened at start: the bot starts, answers, and explains settings.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_that_cannot_be_opened_at_start_still_lets_the_bot_answer() {
+    let (fake, mut bot) =
+        connected(&[("DATABASE_URL", "sqlite:///proc/rolecall-cannot-write/settings.db")]).await;
+    fake.dispatch("INTERACTION_CREATE", ask_event(911, "EP pay"))
+        .await;
+    assert_eq!(embed(&callback(&fake, 911).await)["title"], EP_SALARY);
+    let mut stats = fake_discord::slash_command(912, "stats", json!([]), true);
+    stats["member"]["permissions"] = json!("1071698660961");
+    fake.dispatch("INTERACTION_CREATE", stats).await;
+    let text = callback(&fake, 912).await["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        text.starts_with("the settings database is unavailable right now"),
+        "{text}"
+    );
+    assert_alive(&mut bot);
+}
+
+/// The knowledge directory is deleted while the bot runs: the last good knowledge stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_knowledge_directory_keeps_the_last_good_knowledge() {
+    let dir = crate::support::knowledge_dir(&[
+        (
+            "roles/archivist.md",
+            crate::support::role_file("archivist", "Film archivist", &[]),
+        ),
+        (
+            "roles/editor.md",
+            crate::support::role_file("editor", "Sound editor", &[]),
+        ),
+    ]);
+    let fake = FakeDiscord::start().await;
+    let mut bot = Bot::start(&fake, &[], dir.path());
+    fake.wait_ready().await;
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        ask_event(921, "what does a film archivist do"),
+    )
+    .await;
+    assert_eq!(
+        embed(&callback(&fake, 921).await)["title"],
+        "Film archivist — Duties"
+    );
+    assert_alive(&mut bot);
 }
