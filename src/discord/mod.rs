@@ -54,7 +54,21 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
     let engine = state::EngineCell::new(engine);
     admin::watch_knowledge(engine.clone(), config.knowledge_dir.clone(), Arc::clone(&metrics));
     let setup_metrics = Arc::clone(&metrics);
-    let data = Data::new(engine, config.knowledge_dir.clone(), store, metrics);
+    let usage = Arc::new(state::Usage::new(Arc::clone(&store)));
+    let flusher = Arc::clone(&usage);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            flusher.flush().await;
+        }
+    });
+    let data = Data::new(
+        engine,
+        config.knowledge_dir.clone(),
+        store,
+        metrics,
+        Arc::clone(&usage),
+    );
     let owners: HashSet<serenity::all::UserId> = config.owner_ids.iter().map(|id| (*id).into()).collect();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -104,7 +118,13 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
     if config.message_content {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
+    // The bot needs guilds and channels (to check settings); caching every user and
+    // message it sees would only make memory grow with traffic.
+    let mut cache = serenity::all::Settings::default();
+    cache.cache_users = false;
+    cache.max_messages = 0;
     let mut client = ClientBuilder::new_with_http(http.build(), intents)
+        .cache_settings(cache)
         .framework(framework)
         .await
         .context("building the Discord client")?;
@@ -114,6 +134,7 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
         tracing::info!("shutting down");
         shards.shutdown_all().await;
     });
+    let final_flush = Arc::clone(&usage);
     let result = match config.shards {
         Some(shards) => {
             client
@@ -122,6 +143,7 @@ pub async fn run(config: Config, engine: Engine, store: Store) -> anyhow::Result
         }
         None => client.start_autosharded().await,
     };
+    final_flush.flush().await;
     if let Some(message) = setup_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
         anyhow::bail!(message);
     }

@@ -17,6 +17,8 @@ use crate::store::Store;
 /// How long a server's settings are reused before they are read again, so that a change
 /// made through another process is seen within this time.
 const SETTINGS_TTL: Duration = Duration::from_secs(5);
+/// How long answering waits for settings before using the last known ones.
+const SETTINGS_WAIT: Duration = Duration::from_millis(500);
 
 /// The engine in service, shared with the knowledge watcher that replaces it.
 #[derive(Clone, Default)]
@@ -48,6 +50,7 @@ pub struct Data {
     pub store: Arc<Store>,
     pub metrics: Arc<Metrics>,
     settings: Mutex<HashMap<u64, (Instant, Arc<ServerView>)>>,
+    usage: Arc<Usage>,
     cooldowns: Mutex<HashMap<(u64, u64), Cooldown>>,
     seen: Mutex<Seen>,
 }
@@ -87,13 +90,20 @@ struct Cooldown {
 
 impl Data {
     /// Creates the shared state around a loaded engine and an opened store.
-    pub fn new(engine: EngineCell, knowledge_dir: PathBuf, store: Arc<Store>, metrics: Arc<Metrics>) -> Data {
+    pub fn new(
+        engine: EngineCell,
+        knowledge_dir: PathBuf,
+        store: Arc<Store>,
+        metrics: Arc<Metrics>,
+        usage: Arc<Usage>,
+    ) -> Data {
         Data {
             engine,
             knowledge_dir,
             store,
             metrics,
             settings: Mutex::default(),
+            usage,
             cooldowns: Mutex::default(),
             seen: Mutex::default(),
         }
@@ -121,11 +131,32 @@ impl Data {
                 return Arc::clone(view);
             }
         }
-        let settings = match self.store.settings(guild).await {
-            Ok(settings) => settings,
-            Err(error) => {
-                tracing::warn!(guild, error = %error, "using default settings");
-                return Arc::new(ServerView::defaults(engine));
+        // A slow or unreachable database must not hold up answers: the last settings seen
+        // stay in use (or the defaults, if none were ever read).
+        let fetched = tokio::time::timeout(SETTINGS_WAIT, self.store.settings(guild)).await;
+        let settings = match fetched {
+            Ok(Ok(settings)) => settings,
+            failure => {
+                let reason = match failure {
+                    Ok(Err(error)) => error.to_string(),
+                    _ => format!("no answer within {SETTINGS_WAIT:?}"),
+                };
+                let stale = self
+                    .settings
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&guild)
+                    .map(|(_, v)| Arc::clone(v));
+                tracing::warn!(guild, reason, "using the last known settings");
+                return match stale {
+                    Some(view) if Arc::ptr_eq(&view.engine, &engine) => view,
+                    Some(view) => Arc::new(ServerView {
+                        aliases: engine.aliases(&view.settings.aliases),
+                        settings: view.settings.clone(),
+                        engine,
+                    }),
+                    None => Arc::new(ServerView::defaults(engine)),
+                };
             }
         };
         let view = Arc::new(ServerView {
@@ -215,13 +246,55 @@ impl Data {
         if counts.is_empty() {
             return;
         }
-        let store = Arc::clone(&self.store);
-        tokio::spawn(async move {
-            let counts: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            if let Err(error) = store.record(guild.get(), &counts).await {
-                tracing::warn!(guild = guild.get(), error = %error, "usage not counted");
+        for (kind, name) in counts {
+            self.usage.add(guild.get(), kind, name);
+        }
+    }
+}
+
+/// Usage counts waiting to be written, flushed in batches so a busy server costs the
+/// database one write every few seconds instead of one per question.
+pub struct Usage {
+    pending: Mutex<HashMap<(u64, &'static str, String), i64>>,
+    store: Arc<Store>,
+}
+
+impl Usage {
+    /// An empty buffer in front of `store`.
+    pub fn new(store: Arc<Store>) -> Usage {
+        Usage {
+            pending: Mutex::default(),
+            store,
+        }
+    }
+
+    fn add(&self, guild: u64, kind: &'static str, name: String) {
+        *self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((guild, kind, name))
+            .or_default() += 1;
+    }
+
+    /// Writes what was counted since the last flush; counts that cannot be written are kept
+    /// for the next one.
+    pub async fn flush(&self) {
+        let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if pending.is_empty() {
+            return;
+        }
+        let batch: Vec<(u64, &str, &str, i64)> = pending
+            .iter()
+            .map(|((guild, kind, name), n)| (*guild, *kind, name.as_str(), *n))
+            .collect();
+        if let Err(error) = self.store.record_batch(&batch).await {
+            tracing::warn!(error = %error, counts = batch.len(), "usage not counted yet; will retry");
+            let mut kept = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            for (key, n) in pending {
+                *kept.entry(key).or_default() += n;
             }
-        });
+        }
     }
 }
 

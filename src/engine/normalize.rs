@@ -29,7 +29,9 @@ pub struct Token {
 /// "PA (personal assistant)" reads as "personal assistant".
 pub fn tokenize(text: &str) -> Vec<Token> {
     let text = truncate(text, MAX_QUESTION_BYTES);
+    // Compatibility forms can expand a character many times over: cut again after.
     let text: String = text.nfkc().collect();
+    let text = truncate(&text, MAX_QUESTION_BYTES);
     let text = strip_mentions(&text);
     let mut tokens = Vec::new();
     for piece in split_pieces(&text) {

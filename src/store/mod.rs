@@ -47,6 +47,7 @@ pub struct Stats {
 #[derive(Debug)]
 pub struct Store {
     pool: AnyPool,
+    sqlite: bool,
     migrated: OnceCell<()>,
 }
 
@@ -58,10 +59,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let url = sqlite_url(url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if url.starts_with("sqlite:") { 1 } else { 8 })
+            .max_connections(if url.starts_with("sqlite:") { 4 } else { 8 })
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy(&url)?;
         Ok(Store {
+            sqlite: url.starts_with("sqlite:"),
             pool,
             migrated: OnceCell::new(),
         })
@@ -71,6 +73,12 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.migrated
             .get_or_try_init(|| async {
+                if self.sqlite {
+                    // Readers need not wait for a writer (the mode is kept in the file).
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .execute(&self.pool)
+                        .await?;
+                }
                 sqlx::migrate!("./migrations")
                     .run(&self.pool)
                     .await
@@ -221,21 +229,33 @@ impl Store {
         Ok(())
     }
 
-    /// Counts one answered question: its aspect, its roles, or the unknown role name asked
-    /// about. No message text is stored.
+    /// Counts one answered question in `guild`: its aspect, its roles, or the unknown role
+    /// name asked about, as (kind, name) pairs. No message text is stored.
     pub async fn record(&self, guild: u64, counts: &[(&str, &str)]) -> Result<(), StoreError> {
+        let batch: Vec<(u64, &str, &str, i64)> = counts
+            .iter()
+            .map(|(kind, name)| (guild, *kind, *name, 1))
+            .collect();
+        self.record_batch(&batch).await
+    }
+
+    /// Adds several usage counts in one transaction: (guild, kind, name, questions).
+    pub async fn record_batch(&self, counts: &[(u64, &str, &str, i64)]) -> Result<(), StoreError> {
         self.migrate().await?;
-        for (kind, name) in counts {
+        let mut tx = self.pool.begin().await?;
+        for (guild, kind, name, n) in counts {
             sqlx::query(
-                "INSERT INTO usage_stats (guild_id, kind, name, count) VALUES ($1, $2, $3, 1) \
-                 ON CONFLICT (guild_id, kind, name) DO UPDATE SET count = usage_stats.count + 1",
+                "INSERT INTO usage_stats (guild_id, kind, name, count) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (guild_id, kind, name) DO UPDATE SET count = usage_stats.count + excluded.count",
             )
             .bind(guild.to_string())
             .bind(*kind)
             .bind(*name)
-            .execute(&self.pool)
+            .bind(*n)
+            .execute(&mut *tx)
             .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

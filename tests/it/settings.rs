@@ -241,9 +241,9 @@ async fn server_aliases_private_replies_cooldowns_and_stats() {
     callback(&fake, 47).await;
     let mut stats = fake_discord::slash_command(48, "stats", json!([]), true);
     stats["member"]["permissions"] = json!(ADMIN_PERMISSIONS);
-    // Usage is counted in the background; ask until it shows.
+    // Usage is written in batches every 2 s; ask until it shows.
     let mut text = String::new();
-    for id in 48..60 {
+    for id in 1048..1100 {
         stats["id"] = json!(id.to_string());
         stats["token"] = json!(format!("tok-{id}"));
         fake.dispatch("INTERACTION_CREATE", stats.clone()).await;
@@ -251,7 +251,7 @@ async fn server_aliases_private_replies_cooldowns_and_stats() {
         if text.contains("executive director: 1") {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(
         text.contains("Executive producer: 1") && text.contains("salary: 1"),

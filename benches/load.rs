@@ -1,0 +1,165 @@
+//! Sustained load through the fake Discord: 10,000 slash-command questions and 10,000
+//! mention questions from many members, paced over about a minute, while one member spams
+//! past the server's cooldown. Reports how many were answered, the latency from event to
+//! reply (p50, p99), how the spam was handled, and the bot's memory at the start, middle
+//! and end.
+//!
+//! Run with `cargo bench --bench load` (PostgreSQL is not needed: settings use SQLite).
+
+#[path = "../tests/it/support/fake_discord.rs"]
+mod fake_discord;
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_discord::FakeDiscord;
+use serde_json::json;
+
+const EACH: u64 = 10_000;
+const SPAM: u64 = 300;
+const COOLDOWN_SECS: u32 = 600;
+const QUESTIONS: [&str; 6] = [
+    "how much does an executive producer earn?",
+    "senior vs executive producer, who does what?",
+    "what do PAs get lumbered with",
+    "do I need a degree to be an associate producer",
+    "line producer hours",
+    "how much does a flight attendant earn",
+];
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() {
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/settings.db", data.path().display());
+    let store = rolecall::store::Store::open(&url).unwrap();
+    store
+        .set_cooldown(FakeDiscord::GUILD_ID, COOLDOWN_SECS)
+        .await
+        .unwrap();
+    drop(store);
+
+    let fake = FakeDiscord::start().await;
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DISCORD_TOKEN", "MTIz.load-token.not-a-secret")
+        .env("DISCORD_API_URL", fake.api_url())
+        .env("DISCORD_GUILD_ID", "")
+        .env("KNOWLEDGE_DIR", "knowledge")
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the bot starts");
+    fake.wait_ready().await;
+    fake.wait_for("command registration", |r| r.method == "PUT").await;
+    let rss_start = rss_kib(bot.id());
+
+    let spammer = 700_000_000_000_000_001u64;
+    let mut sent: HashMap<String, Instant> = HashMap::new();
+    let started = Instant::now();
+    let mut rss_middle = 0;
+    // Paced at about 350 events a second.
+    let pace = Duration::from_micros(2_850);
+    for n in 1..=EACH {
+        let member = 800_000_000_000_000_000 + n;
+        let question = QUESTIONS[n as usize % QUESTIONS.len()];
+        let mut interaction = fake_discord::slash_command(
+            n,
+            "ask",
+            json!([{"name": "question", "type": 3, "value": question}]),
+            true,
+        );
+        interaction["member"]["user"]["id"] = json!(member.to_string());
+        sent.insert(format!("i{n}"), Instant::now());
+        fake.dispatch("INTERACTION_CREATE", interaction).await;
+
+        let id = 5_000_000 + n;
+        let mut message =
+            fake_discord::message(id, &format!("<@{}> {question}", FakeDiscord::BOT_ID), true, true);
+        message["author"]["id"] = json!((member + EACH).to_string());
+        sent.insert(format!("m{id}"), Instant::now());
+        fake.dispatch("MESSAGE_CREATE", message).await;
+
+        if n % (EACH / SPAM) == 0 {
+            let id = 9_000_000 + n;
+            let mut spam =
+                fake_discord::message(id, &format!("<@{}> EP pay??", FakeDiscord::BOT_ID), true, true);
+            spam["author"]["id"] = json!(spammer.to_string());
+            fake.dispatch("MESSAGE_CREATE", spam).await;
+        }
+        if n == EACH / 2 {
+            rss_middle = rss_kib(bot.id());
+        }
+        tokio::time::sleep(pace).await;
+    }
+    let dispatch_time = started.elapsed();
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let (mut latencies, mut spam_replies, mut notes);
+    loop {
+        latencies = Vec::new();
+        spam_replies = 0;
+        notes = 0;
+        for request in fake.requests() {
+            if request.method != "POST" {
+                continue;
+            }
+            if request.path.ends_with("/callback") {
+                let id = request.path.split('/').nth(4).unwrap_or_default();
+                if let Some(at) = sent.get(&format!("i{id}")) {
+                    latencies.push(request.at.duration_since(*at));
+                }
+            } else if let Some(reference) = request.body["message_reference"]["message_id"].as_str() {
+                if reference.starts_with('9') && reference.len() == 7 {
+                    spam_replies += 1;
+                } else if let Some(at) = sent.get(&format!("m{reference}")) {
+                    latencies.push(request.at.duration_since(*at));
+                }
+            } else if request.body["content"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("You're asking quickly"))
+            {
+                notes += 1;
+            }
+        }
+        if latencies.len() as u64 >= 2 * EACH || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let rss_end = rss_kib(bot.id());
+    let _ = bot.kill();
+    let _ = bot.wait();
+
+    latencies.sort();
+    println!(
+        "sent {} questions from {} members in {dispatch_time:?}, plus {SPAM} spam messages",
+        2 * EACH,
+        2 * EACH
+    );
+    println!("answered {} of {}", latencies.len(), 2 * EACH);
+    println!(
+        "event → reply: p50 {:?}, p99 {:?}, max {:?}",
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0)
+    );
+    println!("spammer ({SPAM} questions in one {COOLDOWN_SECS} s window): {spam_replies} answer(s), {notes} cooldown note(s)");
+    println!("bot RSS: start {rss_start} KiB, middle {rss_middle} KiB, end {rss_end} KiB");
+    println!("request bodies Discord would reject: {}", fake.violations().len());
+}
