@@ -343,9 +343,10 @@ pub fn describe_figure(f: &SalaryFigure) -> String {
 
 /// Formats an amount with its currency: "$95,884", "£40,000", "13.36 CHF".
 pub fn money(currency: &str, amount: f64) -> String {
-    let whole = amount.trunc() as u64;
-    let cents = ((amount - amount.trunc()) * 100.0).round() as u64;
-    let mut digits = whole.to_string();
+    // Whole units as written by the float itself, so huge figures are not clamped.
+    let rounded = (amount * 100.0).round() / 100.0;
+    let cents = ((rounded - rounded.trunc()) * 100.0).round().abs() as u64;
+    let mut digits = format!("{:.0}", rounded.trunc().abs());
     let mut grouped = String::new();
     while digits.len() > 3 {
         let tail = digits.split_off(digits.len() - 3);
@@ -420,4 +421,16 @@ fn ambiguous(knowledge: &Knowledge, options: &[Mention]) -> Answer {
         .map(|m| knowledge.roles[m.role].id.clone())
         .collect();
     answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn amounts_are_grouped_with_their_currency() {
+        assert_eq!(money("USD", 95884.0), "$95,884");
+        assert_eq!(money("GBP", 13.36), "£13.36");
+        assert_eq!(money("CHF", 1e20), "100,000,000,000,000,000,000 CHF");
+    }
 }

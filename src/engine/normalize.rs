@@ -32,7 +32,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     // Compatibility forms can expand a character many times over: cut again after.
     let text: String = text.nfkc().collect();
     let text = truncate(&text, MAX_QUESTION_BYTES);
-    let text = strip_mentions(&text);
+    let text = strip_mentions(text);
     let mut tokens = Vec::new();
     for piece in split_pieces(&text) {
         match piece {
