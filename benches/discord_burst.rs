@@ -38,12 +38,17 @@ fn rss_kib(pid: u32) -> u64 {
 #[tokio::main]
 async fn main() {
     let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
     let mut bot = Command::new(env!("CARGO_BIN_EXE_rolecall"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DISCORD_TOKEN", "MTIz.bench-token.not-a-secret")
         .env("DISCORD_API_URL", fake.api_url())
         .env("DISCORD_GUILD_ID", "")
         .env("KNOWLEDGE_DIR", "knowledge")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/settings.db", data.path().display()),
+        )
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
