@@ -6,6 +6,7 @@
 
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
+mod support;
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use fake_discord::FakeDiscord;
 use serde_json::json;
+use support::{percentile, rss_kib};
 
 const INTERACTIONS: u64 = 1_000;
 const QUESTIONS: [&str; 8] = [
@@ -25,15 +27,6 @@ const QUESTIONS: [&str; 8] = [
     "how much does a flight attendant earn",
     "supervising producer vs producer",
 ];
-
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
 
 #[tokio::main]
 async fn main() {
@@ -90,7 +83,7 @@ async fn main() {
     let _ = bot.wait();
 
     latencies.sort();
-    let at = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let at = |p: f64| percentile(&latencies, p);
     println!(
         "answered {} of {INTERACTIONS} interactions in {wall:?}",
         latencies.len()

@@ -8,6 +8,7 @@
 
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
+mod support;
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use fake_discord::FakeDiscord;
 use serde_json::json;
+use support::{percentile, rss_kib};
 
 const EACH: u64 = 10_000;
 const SPAM: u64 = 300;
@@ -27,19 +29,6 @@ const QUESTIONS: [&str; 6] = [
     "line producer hours",
     "how much does a flight attendant earn",
 ];
-
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
 
 #[tokio::main]
 async fn main() {

@@ -151,8 +151,7 @@ pub async fn channel_add(
         Ok(false) => format!("<#{channel}> was already an answer channel."),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// Stop answering without a mention in a channel
@@ -169,8 +168,7 @@ pub async fn channel_remove(
         Ok(false) => format!("<#{channel}> was not an answer channel; nothing changed."),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// List the channels where questions are answered without a mention
@@ -207,8 +205,7 @@ pub async fn mention(
         Ok(()) => "I'll answer clear questions about roles anywhere, without a mention (this needs the Message Content intent).".to_string(),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// Whether answers are public or visible only to the asker
@@ -228,8 +225,7 @@ pub async fn replies(
         Ok(()) => "Answers are now public.".to_string(),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// Seconds a member must wait between questions (0 turns it off)
@@ -253,8 +249,7 @@ pub async fn cooldown(
         Ok(()) => format!("Members can now ask one question every {seconds} s."),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// This server's own names for roles
@@ -308,8 +303,7 @@ pub async fn alias_add(
         Ok(()) => format!("\"{alias}\" now means {name} in this server."),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// Remove one of this server's names for a role
@@ -326,8 +320,7 @@ pub async fn alias_remove(
         Ok(false) => format!("\"{}\" was not an alias here; nothing changed.", alias.trim()),
         Err(error) => error.to_string(),
     };
-    ctx.data().forget_settings(guild);
-    say(ctx, &message).await
+    changed(ctx, guild, &message).await
 }
 
 /// List this server's names for roles
@@ -557,6 +550,12 @@ async fn admin_guild(ctx: Context<'_>) -> Result<Option<u64>, Error> {
         return Ok(None);
     }
     Ok(Some(guild.get()))
+}
+
+/// Reports the outcome of a settings change, which also drops the server's cached settings.
+async fn changed(ctx: Context<'_>, guild: u64, message: &str) -> Result<(), Error> {
+    ctx.data().forget_settings(guild);
+    say(ctx, message).await
 }
 
 async fn say(ctx: Context<'_>, text: &str) -> Result<(), Error> {
