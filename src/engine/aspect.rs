@@ -150,7 +150,7 @@ const VOCABULARY: [(Aspect, f32, &str); 8] = [
         "requirement, requirements, require, required, requires, qualification, qualifications, \
          qualified, degree, degrees, diploma, education, educational, study, studies, school, \
          college, university, certificate, certificates, certification, certifications, certified, \
-         become, becoming, get into, getting into, break into, breaking into, path into, route into, \
+         become, becomes, becoming, get into, getting into, break into, breaking into, path into, route into, \
          way into, career path, experience, training, trained, prerequisite, prerequisites, \
          background, major in, course, courses, apply, hired, entry level, start out, get started, \
          how to get, need to know, credentials, it take, it takes, take to be, takes to be, \
@@ -181,7 +181,7 @@ const VOCABULARY: [(Aspect, f32, &str); 8] = [
         "skill, skills, skillset, skill set, skill sets, ability, abilities, quality, qualities, \
          trait, traits, strength, strengths, good at, makes a good, make a good, what makes, \
          soft skills, competency, competencies, talent, talents, aptitude, effective, succeed, \
-         success, personality, characteristics, attributes, must have, strong at, excel, know how, \
+         success, personality, characteristics, attributes, must have, strong at, excel, \
          brilliant at, great at, best at, should a good, makes a great, what makes a",
     ),
     (

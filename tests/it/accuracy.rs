@@ -14,7 +14,7 @@ struct Labelled {
 }
 
 fn labelled() -> Vec<Labelled> {
-    let text = ["questions.jsonl", "questions-more.jsonl"]
+    let text = ["questions.jsonl", "questions-more.jsonl", "questions-third.jsonl"]
         .map(|name| std::fs::read_to_string(root().join("tests/data").join(name)).unwrap())
         .join("\n");
     text.lines()
