@@ -160,14 +160,28 @@ async fn http_get(addr: &str, path: &str) -> (u16, String) {
     panic!("nothing listens on {addr}");
 }
 
+/// A free address on 127.0.0.1 for the metrics endpoint.
+fn free_addr() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("127.0.0.1:{}", listener.local_addr().unwrap().port())
+}
+
+/// Scrapes `/metrics` until it contains `line` (up to 5 s) and returns the last scrape.
+async fn metrics_with(addr: &str, line: &str) -> String {
+    let mut metrics = String::new();
+    for _ in 0..100 {
+        metrics = http_get(addr, "/metrics").await.1;
+        if metrics.contains(line) {
+            return metrics;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("/metrics never showed {line:?}:\n{metrics}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn health_and_metrics_are_served_when_asked_for() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = free_addr();
     let (fake, _bot) = connected(&[("METRICS_ADDR", addr.as_str())]).await;
     let (status, body) = http_get(&addr, "/healthz").await;
     assert_eq!(
@@ -181,41 +195,22 @@ async fn health_and_metrics_are_served_when_asked_for() {
     )
     .await;
     callback(&fake, 5).await;
-    let mut metrics = String::new();
-    for _ in 0..50 {
-        metrics = http_get(&addr, "/metrics").await.1;
-        if metrics.contains("rolecall_questions_total{status=\"answered\",aspect=\"salary\"} 1") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(
-        metrics.contains("rolecall_questions_total{status=\"answered\",aspect=\"salary\"} 1"),
-        "{metrics}"
-    );
+    let metrics = metrics_with(
+        &addr,
+        "rolecall_questions_total{status=\"answered\",aspect=\"salary\"} 1",
+    )
+    .await;
     assert!(metrics.contains("rolecall_answer_seconds_count 1"), "{metrics}");
     assert!(metrics.contains("rolecall_gateway_connected 1"), "{metrics}");
     fake.disconnect(4000).await;
     // The bot resumes; a reconnect is counted.
     fake.wait_ready().await;
-    for _ in 0..100 {
-        metrics = http_get(&addr, "/metrics").await.1;
-        if metrics.contains("rolecall_gateway_reconnects_total 1") {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no reconnect counted:\n{metrics}");
+    metrics_with(&addr, "rolecall_gateway_reconnects_total 1").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn health_reports_an_unreachable_database() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = free_addr();
     let env = [
         ("METRICS_ADDR", addr.as_str()),
         ("DATABASE_URL", "postgres://rolecall@127.0.0.1:9/nowhere"),
