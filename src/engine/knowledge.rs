@@ -67,7 +67,11 @@ pub struct SalaryFigure {
     #[serde(default)]
     pub amount: Option<f64>,
     pub currency: String,
+    /// One of [`PERIODS`]; common spellings ("annual", "hourly", "per day") are read as them.
+    #[serde(deserialize_with = "period")]
     pub period: String,
+    /// The year the figure is for ("2020", "May 2010", "no year"); a bare number is accepted.
+    #[serde(deserialize_with = "text_or_number")]
     pub year: String,
     pub source: String,
     /// The figure covers a wider occupation (e.g. all producers), not this role alone.
@@ -78,6 +82,57 @@ pub struct SalaryFigure {
 }
 
 const PERIODS: [&str; 6] = ["year", "month", "week", "day", "hour", "episode"];
+
+fn period<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = String::deserialize(deserializer)?.trim().to_lowercase();
+    let text = text
+        .strip_prefix("per ")
+        .or_else(|| text.strip_prefix("a "))
+        .unwrap_or(&text)
+        .trim();
+    Ok(match text {
+        "annual" | "annually" | "yearly" | "annum" => "year",
+        "monthly" => "month",
+        "weekly" => "week",
+        "daily" => "day",
+        "hourly" => "hour",
+        other => other,
+    }
+    .to_string())
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Whole(i64),
+        Number(f64),
+    }
+    Ok(match TextOrNumber::deserialize(deserializer)? {
+        TextOrNumber::Text(text) => text,
+        TextOrNumber::Whole(n) => n.to_string(),
+        TextOrNumber::Number(n) => n.to_string(),
+    })
+}
+
+/// Salary figures as an array of tables (`[[salary]]`) or, for one figure, a table.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<SalaryFigure>, D::Error> {
+    struct Figures;
+    impl<'de> serde::de::Visitor<'de> for Figures {
+        type Value = Vec<SalaryFigure>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a salary table or an array of salary tables")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            SalaryFigure::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|f| vec![f])
+        }
+    }
+    deserializer.deserialize_any(Figures)
+}
 
 impl Role {
     /// The figure "who earns more" compares: the first one specific to this role.
@@ -537,7 +592,7 @@ struct RoleFront {
     #[serde(default)]
     aliases: Vec<String>,
     sources: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     salary: Vec<SalaryFigure>,
     #[serde(default)]
     leads_to: Vec<String>,

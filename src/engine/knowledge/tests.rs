@@ -48,3 +48,35 @@ fn missing_front_matter_and_empty_sections_are_reported() {
         vec!["roles/x.md:16: section \"Salary\" is empty"]
     );
 }
+
+#[test]
+fn salary_may_be_one_table_with_a_numeric_year_and_a_common_period_spelling() {
+    let one = GOOD.replace(
+        "sources = [\"s\"]\n",
+        "sources = [\"s\"]\n[salary]\nmedian = 50000\ncurrency = \"USD\"\nperiod = \"annual\"\nyear = 2021\nsource = \"s\"\n",
+    );
+    let mut problems = Vec::new();
+    let role = parse_role(Path::new("roles/x.md"), &one, &mut problems).expect("parses");
+    assert_eq!(problems, Vec::new());
+    assert_eq!(
+        (
+            role.salary.len(),
+            role.salary[0].period.as_str(),
+            role.salary[0].year.as_str()
+        ),
+        (1, "year", "2021")
+    );
+}
+
+#[test]
+fn a_bad_figure_in_a_salary_array_names_its_field() {
+    let bad = GOOD.replace(
+        "sources = [\"s\"]\n",
+        "sources = [\"s\"]\n[[salary]]\nmedian = \"lots\"\ncurrency = \"USD\"\nperiod = \"year\"\nyear = \"2021\"\nsource = \"s\"\n",
+    );
+    let found = problems(&bad);
+    assert!(
+        found.len() == 1 && found[0].contains("front matter: invalid type: string \"lots\", expected f64"),
+        "{found:?}"
+    );
+}
