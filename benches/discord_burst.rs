@@ -9,12 +9,11 @@ mod fake_discord;
 mod support;
 
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_discord::FakeDiscord;
 use serde_json::json;
-use support::{percentile, rss_kib};
+use support::{percentile, rss_kib, start_bot};
 
 const INTERACTIONS: u64 = 1_000;
 const QUESTIONS: [&str; 8] = [
@@ -32,21 +31,10 @@ const QUESTIONS: [&str; 8] = [
 async fn main() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let mut bot = Command::new(env!("CARGO_BIN_EXE_rolecall"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISCORD_TOKEN", "MTIz.bench-token.not-a-secret")
-        .env("DISCORD_API_URL", fake.api_url())
-        .env("DISCORD_GUILD_ID", "")
-        .env("KNOWLEDGE_DIR", "knowledge")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/settings.db", data.path().display()),
-        )
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the bot starts");
+    let mut bot = start_bot(
+        &fake.api_url(),
+        &format!("sqlite://{}/settings.db", data.path().display()),
+    );
     fake.wait_ready().await;
     fake.wait_for("command registration", |r| r.method == "PUT").await;
     let rss_start = rss_kib(bot.id());

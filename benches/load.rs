@@ -11,12 +11,11 @@ mod fake_discord;
 mod support;
 
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_discord::FakeDiscord;
 use serde_json::json;
-use support::{percentile, rss_kib};
+use support::{percentile, rss_kib, start_bot};
 
 const EACH: u64 = 10_000;
 const SPAM: u64 = 300;
@@ -42,18 +41,7 @@ async fn main() {
     drop(store);
 
     let fake = FakeDiscord::start().await;
-    let mut bot = Command::new(env!("CARGO_BIN_EXE_rolecall"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISCORD_TOKEN", "MTIz.load-token.not-a-secret")
-        .env("DISCORD_API_URL", fake.api_url())
-        .env("DISCORD_GUILD_ID", "")
-        .env("KNOWLEDGE_DIR", "knowledge")
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the bot starts");
+    let mut bot = start_bot(&fake.api_url(), &url);
     fake.wait_ready().await;
     fake.wait_for("command registration", |r| r.method == "PUT").await;
     let rss_start = rss_kib(bot.id());
