@@ -560,7 +560,7 @@ async fn changed(ctx: Context<'_>, guild: u64, message: &str) -> Result<(), Erro
 
 async fn say(ctx: Context<'_>, text: &str) -> Result<(), Error> {
     let reply = CreateReply::default()
-        .content(render::fit(text, render::limits::CONTENT))
+        .content(render::fit(text, crate::discord::limits::CONTENT))
         .ephemeral(true)
         .allowed_mentions(no_pings());
     ctx.send(reply).await?;

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod commands;
 pub mod events;
+pub mod limits;
 pub mod render;
 pub mod send;
 pub mod state;

@@ -10,23 +10,11 @@ use serenity::all::{
     CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
+use crate::discord::limits;
 use crate::engine::answer::{describe_figure, Answer, CareerPath, Status};
 use crate::engine::aspect::Aspect;
 use crate::engine::text::path_text;
 use crate::engine::Engine;
-
-/// Discord's limits on message parts, in characters.
-pub mod limits {
-    pub const CONTENT: usize = 2000;
-    pub const TITLE: usize = 256;
-    pub const DESCRIPTION: usize = 4096;
-    pub const FIELD_NAME: usize = 256;
-    pub const FIELD_VALUE: usize = 1024;
-    pub const FOOTER: usize = 2048;
-    pub const EMBED_TOTAL: usize = 6000;
-    pub const BUTTON_LABEL: usize = 80;
-    pub const BUTTONS_PER_ROW: usize = 5;
-}
 
 /// Roles listed per page of `/roles`.
 pub const ROLES_PER_PAGE: usize = 15;

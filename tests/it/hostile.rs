@@ -27,7 +27,11 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::Value;
 
-use rolecall::discord::render::{self, limits, Reply};
+use rolecall::discord::limits::{
+    self, ACTION_ROWS as ROWS_PER_MESSAGE, CUSTOM_ID, EMBEDS as EMBEDS_PER_MESSAGE,
+    FIELDS as FIELDS_PER_EMBED, SELECT_OPTIONS, SELECT_OPTION_TEXT, SELECT_PLACEHOLDER,
+};
+use rolecall::discord::render::{self, Reply};
 use rolecall::engine::answer::{Answer, Status};
 use rolecall::engine::aspect::Aspect;
 use rolecall::engine::knowledge::{
@@ -37,15 +41,6 @@ use rolecall::engine::normalize::tokenize;
 use rolecall::engine::Engine;
 
 use crate::support::{arg, knowledge_dir, role_file, rolecall, root};
-
-/// Discord's limits that `render::limits` does not name.
-const CUSTOM_ID: usize = 100;
-const FIELDS_PER_EMBED: usize = 25;
-const EMBEDS_PER_MESSAGE: usize = 10;
-const ROWS_PER_MESSAGE: usize = 5;
-const SELECT_OPTIONS: usize = 25;
-const SELECT_OPTION_TEXT: usize = 100;
-const SELECT_PLACEHOLDER: usize = 150;
 
 /// The proptest configuration: `cases` unless `PROPTEST_CASES` says otherwise, and no
 /// regression files written next to the sources (found inputs go to `tests/data/fuzz/`).
@@ -1294,6 +1289,8 @@ fn broken_role_file(
             (Some(7), "text before the first section")
         }
         12 => {
+            // A quote would close the string and a line break would move the error.
+            let garbage = garbage.replace(['"', '\n', '\r'], "");
             lines.insert(2, format!("name2 = \"{garbage}"));
             (Some(3), "unterminated string")
         }
