@@ -16,6 +16,7 @@ use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{self, LoadError};
 use crate::engine::Engine;
+use crate::live_knowledge::LiveKnowledge;
 
 /// Answers questions about job roles from a directory of knowledge files.
 #[derive(Debug, Parser)]
@@ -147,8 +148,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             knowledge,
         }) => chart(&knowledge.load()?, &question, &output),
         Some(Command::Console { knowledge }) => {
-            let engine = knowledge.load()?;
-            crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+            let live = LiveKnowledge::new(knowledge.path(), knowledge.load()?);
+            crate::console::run(&live, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         None => run_default(),
@@ -168,7 +169,8 @@ fn run_default() -> anyhow::Result<ExitCode> {
             engine.knowledge().roles.len(),
             config.knowledge_dir.display()
         );
-        crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+        let live = LiveKnowledge::new(config.knowledge_dir.clone(), engine);
+        crate::console::run(&live, io::stdin().lock(), io::stdout().lock())?;
         return Ok(ExitCode::SUCCESS);
     }
     init_logging();
@@ -182,7 +184,8 @@ fn run_default() -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let store =
             crate::store::Store::open(&config.database_url).context("opening the settings database")?;
-        crate::discord::run(config, engine, store).await
+        let live = LiveKnowledge::new(config.knowledge_dir.clone(), engine);
+        crate::discord::client::run(config, live, store).await
     })?;
     Ok(ExitCode::SUCCESS)
 }
