@@ -141,26 +141,7 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
     if let Some(path) = &answer.path {
         fields.push(("Career path".into(), path_text(path, engine.knowledge()), false));
     }
-    if !answer.figures.is_empty() {
-        if answer.roles.len() == 2 {
-            // One inline column of figures per role, so the two sit side by side.
-            let mut names: Vec<&str> = answer.figures.iter().map(|f| f.role.as_str()).collect();
-            names.dedup();
-            for name in names {
-                let lines: Vec<String> = answer
-                    .figures
-                    .iter()
-                    .filter(|f| f.role == name)
-                    .take(4)
-                    .map(figure_line)
-                    .collect();
-                fields.push((format!("{name}: key figures"), lines.join("\n"), true));
-            }
-        } else {
-            let lines: Vec<String> = answer.figures.iter().take(8).map(figure_line).collect();
-            fields.push(("Key figures".into(), lines.join("\n"), false));
-        }
-    }
+    fields.extend(figure_fields(answer));
     if let Some(verdict) = &answer.verdict {
         fields.push(("Who earns more".into(), verdict.clone(), false));
     }
@@ -169,7 +150,7 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
     let fields: Vec<(String, String, bool)> = fields
         .into_iter()
         .filter(|(_, value, _)| !value.trim().is_empty())
-        .take(25)
+        .take(limits::FIELDS)
         .map(|(name, value, inline)| {
             (
                 fit(&defuse(&name), limits::FIELD_NAME),
@@ -201,6 +182,32 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
         embed = embed.footer(CreateEmbedFooter::new(footer));
     }
     embed
+}
+
+/// The key salary figures as fields: one inline column per role when two are compared.
+fn figure_fields(answer: &Answer) -> Vec<(String, String, bool)> {
+    if answer.figures.is_empty() {
+        return Vec::new();
+    }
+    if answer.roles.len() != 2 {
+        let lines: Vec<String> = answer.figures.iter().take(8).map(figure_line).collect();
+        return vec![("Key figures".into(), lines.join("\n"), false)];
+    }
+    let mut names: Vec<&str> = answer.figures.iter().map(|f| f.role.as_str()).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let lines: Vec<String> = answer
+                .figures
+                .iter()
+                .filter(|f| f.role == name)
+                .take(4)
+                .map(figure_line)
+                .collect();
+            (format!("{name}: key figures"), lines.join("\n"), true)
+        })
+        .collect()
 }
 
 /// Shortens the longest field values, at sentence boundaries, until all fields together
