@@ -242,7 +242,7 @@ pub async fn cooldown(
     };
     let seconds = match settings::validate_cooldown(seconds) {
         Ok(seconds) => seconds,
-        Err(message) => return say(ctx, &message).await,
+        Err(error) => return say(ctx, &error.to_string()).await,
     };
     let message = match ctx.data().store.set_cooldown(guild, seconds).await {
         Ok(()) if seconds == 0 => "The cooldown is off.".to_string(),
@@ -285,7 +285,7 @@ pub async fn alias_add(
         .unwrap_or(role);
     let alias = match settings::validate_alias(&engine, &alias, &role_id) {
         Ok(alias) => alias,
-        Err(message) => return say(ctx, &message).await,
+        Err(error) => return say(ctx, &error.to_string()).await,
     };
     let current = ctx.data().store.settings(guild).await;
     if current.as_ref().is_ok_and(|s| s.aliases.len() >= MAX_PER_SERVER) {

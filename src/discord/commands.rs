@@ -12,7 +12,7 @@ use crate::discord::render::{self, no_pings, Reply};
 use crate::discord::send;
 use crate::discord::state::CooldownCheck;
 use crate::discord::{admin, Context, Error};
-use crate::engine::answer::{Answer, Status};
+use crate::engine::answer::Answer;
 use crate::engine::aspect::Aspect;
 use crate::engine::{Aliases, Engine};
 
@@ -193,31 +193,7 @@ pub async fn autocomplete_role(ctx: Context<'_>, partial: &str) -> CreateAutocom
 /// A role option's value: an id picked from autocomplete, or text typed by hand. Text
 /// that names no single role becomes the "did you mean" answer to send instead.
 fn resolve(engine: &Engine, aliases: &Aliases, typed: &str, aspect: Aspect) -> Result<String, Box<Answer>> {
-    if engine.knowledge().role(typed).is_some() {
-        return Ok(typed.to_string());
-    }
-    let answer = engine.answer_with(typed, Some(aliases));
-    match (answer.status, answer.roles.as_slice()) {
-        (Status::Answered, [id]) => Ok(id.clone()),
-        _ => {
-            let mut unknown = answer;
-            if unknown.status == Status::Answered || unknown.suggestions.is_empty() {
-                unknown.status = Status::UnknownRole;
-                unknown.title = "I don't know that role".to_string();
-                unknown.suggestions = engine
-                    .suggest(typed, 4)
-                    .into_iter()
-                    .map(|r| r.id.clone())
-                    .collect();
-                unknown.parts = vec![crate::engine::answer::Part {
-                    heading: None,
-                    text: format!("\"{}\" is not a role I know.", render::fit(typed, 100)),
-                }];
-            }
-            unknown.asked_aspect = aspect;
-            Err(Box::new(unknown))
-        }
-    }
+    engine.resolve_role(typed, Some(aliases), aspect)
 }
 
 /// Answers a question command: applies the server's cooldown and aliases, and replies

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod commands;
 pub mod events;
 pub mod limits;
+pub mod markup;
 pub mod render;
 pub mod send;
 pub mod state;
