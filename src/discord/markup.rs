@@ -60,19 +60,19 @@ mod tests {
     use super::strip_markup;
     use crate::engine::normalize::tokenize;
 
-    fn words(text: &str) -> String {
+    /// The words a question reads as once its markup is stripped.
+    fn words(text: &str) -> Vec<String> {
         tokenize(&strip_markup(text))
-            .iter()
-            .map(|t| if t.connector { "|" } else { t.word.as_str() })
-            .collect::<Vec<_>>()
-            .join(" ")
+            .into_iter()
+            .map(|t| t.word)
+            .collect()
     }
 
     #[test]
     fn mentions_and_emoji_are_removed() {
-        assert_eq!(words("<@!123> What do EPs earn?"), "what do ep earn");
-        assert_eq!(words("@everyone <@&55> <#9> hi <notatag>"), "hi notatag");
-        assert_eq!(words("<a:wave:8>pay<:pog_2:77>"), "pay");
+        assert_eq!(words("<@!123> What do EPs earn?"), ["what", "do", "ep", "earn"]);
+        assert_eq!(words("@everyone <@&55> <#9> hi <notatag>"), ["hi", "notatag"]);
+        assert_eq!(words("<a:wave:8>pay<:pog_2:77>"), ["pay"]);
     }
 
     #[test]
@@ -82,7 +82,7 @@ mod tests {
         assert_eq!(strip_markup("<t:1:R>"), "<t:1:R>");
         assert_eq!(
             words("<:( what do producers earn <:pog:77>"),
-            "what do producer earn"
+            ["what", "do", "producer", "earn"]
         );
     }
 

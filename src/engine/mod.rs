@@ -171,7 +171,6 @@ fn suggestion_score(typed: &str, role: &Role) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::answer::Status;
 
     fn shipped() -> Engine {
         Engine::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"))
@@ -208,39 +207,38 @@ mod tests {
         assert!(engine.resolve_role("the boss", None, Aspect::Salary).is_err());
     }
 
+    /// The answer to `typed` when it names no single role, checked for what every "I don't
+    /// know that role" answer says.
+    fn not_a_role(engine: &Engine, typed: &str, aspect: Aspect) -> Answer {
+        let answer = *engine
+            .resolve_role(typed, None, aspect)
+            .expect_err("not one role");
+        assert_eq!(
+            (answer.status, answer.title.as_str()),
+            (Status::UnknownRole, "I don't know that role")
+        );
+        let texts: Vec<&str> = answer.parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, [format!("\"{}\" is not a role I know.", typed.trim())]);
+        assert_eq!(answer.asked_aspect, aspect);
+        assert!(answer.roles.is_empty() && answer.aspect.is_none());
+        answer
+    }
+
     #[test]
     fn text_naming_no_role_gets_the_unknown_role_answer_on_the_asked_aspect() {
         let engine = shipped();
-        let answer = engine
-            .resolve_role("  astronaut ", None, Aspect::Salary)
-            .expect_err("not a role");
-        assert_eq!(answer.status, Status::UnknownRole);
-        assert_eq!(answer.title, "I don't know that role");
-        assert_eq!(answer.parts.len(), 1);
-        assert_eq!(answer.parts[0].text, "\"astronaut\" is not a role I know.");
-        let suggested: Vec<String> = engine
+        let answer = not_a_role(&engine, "  astronaut ", Aspect::Salary);
+        let suggested: Vec<&str> = engine
             .suggest("  astronaut ", 4)
             .iter()
-            .map(|r| r.id.clone())
+            .map(|r| r.id.as_str())
             .collect();
         assert_eq!(answer.suggestions, suggested);
-        assert_eq!(answer.asked_aspect, Aspect::Salary);
-        assert!(answer.roles.is_empty() && answer.aspect.is_none());
     }
 
     #[test]
     fn text_naming_two_roles_is_not_one_role() {
-        let engine = shipped();
-        let answer = engine
-            .resolve_role("EP vs line producer", None, Aspect::Duties)
-            .expect_err("two roles");
-        assert_eq!(answer.status, Status::UnknownRole);
-        assert_eq!(
-            answer.parts[0].text,
-            "\"EP vs line producer\" is not a role I know."
-        );
-        assert!(answer.roles.is_empty() && answer.aspect.is_none());
-        assert_eq!(answer.asked_aspect, Aspect::Duties);
+        not_a_role(&shipped(), "EP vs line producer", Aspect::Duties);
     }
 
     #[test]

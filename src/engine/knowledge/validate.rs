@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::engine::normalize::{self, phrase_key};
+use crate::engine::normalize::phrase_key;
 
 use super::model::{Role, SalaryFigure, PERIODS};
 
@@ -170,11 +170,11 @@ pub(super) fn id_problem(id: &str, path: &Path) -> Option<String> {
 /// A name and aliases must each have words to match.
 pub(super) fn phrase_problems(name: &str, aliases: &[String]) -> Vec<String> {
     let mut problems = Vec::new();
-    if name.trim().is_empty() || normalize::phrase_words(name).is_empty() {
+    if phrase_key(name).is_empty() {
         problems.push("name is empty".to_string());
     }
     for alias in aliases {
-        if normalize::phrase_words(alias).is_empty() {
+        if phrase_key(alias).is_empty() {
             problems.push(format!("alias \"{alias}\" has no letters or digits"));
         }
     }
