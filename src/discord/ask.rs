@@ -255,7 +255,7 @@ fn compose(engine: &Engine, server: &ServerView, question: Question<'_>) -> Opti
         Question::Typed { roles, aspect } => {
             let mut ids = Vec::with_capacity(roles.len());
             for typed in roles {
-                match resolve_role(engine, typed, aliases, aspect) {
+                match engine.resolve_role(typed, aliases, aspect) {
                     Ok(id) => ids.push(id),
                     Err(unknown) => return Some(*unknown),
                 }
@@ -263,7 +263,7 @@ fn compose(engine: &Engine, server: &ServerView, question: Question<'_>) -> Opti
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             engine.answer_about(&ids, aspect)?
         }
-        Question::Path(typed) => match resolve_role(engine, typed, aliases, Aspect::Overview) {
+        Question::Path(typed) => match engine.resolve_role(typed, aliases, Aspect::Overview) {
             Ok(id) => engine.path_of(&id)?,
             Err(unknown) => *unknown,
         },
@@ -273,38 +273,4 @@ fn compose(engine: &Engine, server: &ServerView, question: Question<'_>) -> Opti
             engine.answer_about(&ids?, aspect)?
         }
     })
-}
-
-// TEMPORARY until the engine offers `Engine::resolve_role`.
-fn resolve_role(
-    engine: &Engine,
-    typed: &str,
-    aliases: Option<&crate::engine::Aliases>,
-    aspect: Aspect,
-) -> Result<String, Box<Answer>> {
-    if engine.knowledge().role(typed).is_some() {
-        return Ok(typed.to_string());
-    }
-    let answer = engine.answer_with(typed, aliases);
-    match (answer.status, answer.roles.as_slice()) {
-        (Status::Answered, [id]) => Ok(id.clone()),
-        _ => {
-            let mut unknown = answer;
-            if unknown.status == Status::Answered || unknown.suggestions.is_empty() {
-                unknown.status = Status::UnknownRole;
-                unknown.title = "I don't know that role".to_string();
-                unknown.suggestions = engine
-                    .suggest(typed, 4)
-                    .into_iter()
-                    .map(|r| r.id.clone())
-                    .collect();
-                unknown.parts = vec![crate::engine::answer::Part {
-                    heading: None,
-                    text: format!("\"{}\" is not a role I know.", render::fit(typed, 100)),
-                }];
-            }
-            unknown.asked_aspect = aspect;
-            Err(Box::new(unknown))
-        }
-    }
 }

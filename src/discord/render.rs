@@ -86,6 +86,9 @@ pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
                 .map(|p| p.text.as_str())
                 .collect::<Vec<_>>()
                 .join("\n\n");
+            if answer.offer_role_list {
+                text.push_str(" Type /roles to see the roles I know.");
+            }
             if !answer.suggestions.is_empty() {
                 text.push_str("\n\nDid you mean one of these?");
             }
