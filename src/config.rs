@@ -51,15 +51,8 @@ pub struct Settings {
     #[arg(long, env = "DISCORD_API_URL", value_name = "URL", value_parser = api_url)]
     pub discord_api_url: Option<String>,
     /// Request the privileged MESSAGE_CONTENT intent (enable it in the Developer Portal first)
-    #[arg(
-        long,
-        env = "DISCORD_MESSAGE_CONTENT",
-        value_name = "true|false",
-        value_parser = true_or_false,
-        default_value = "false",
-        action = ArgAction::Set
-    )]
-    pub discord_message_content: bool,
+    #[arg(long, env = "DISCORD_MESSAGE_CONTENT", value_name = "true|false", value_parser = true_or_false)]
+    pub discord_message_content: Option<bool>,
     /// The knowledge folder [default: ./knowledge, else the one shipped with rolecall]
     #[arg(long = "knowledge", env = "KNOWLEDGE_DIR", value_name = "DIR", value_parser = trimmed_path)]
     pub knowledge_dir: Option<PathBuf>,
@@ -141,7 +134,7 @@ impl TryFrom<Settings> for Config {
             guild_id: settings.discord_guild_id,
             knowledge_dir: knowledge_dir(settings.knowledge_dir),
             api_url: settings.discord_api_url,
-            message_content: settings.discord_message_content,
+            message_content: settings.discord_message_content.unwrap_or(false),
             database_url: settings.database_url,
             owner_ids: settings.owner_ids.unwrap_or_default(),
             shards,

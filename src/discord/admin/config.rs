@@ -135,15 +135,11 @@ pub async fn channel_remove(
 /// List the channels where questions are answered without a mention
 #[poise::command(slash_command, rename = "list")]
 pub async fn channel_list_command(ctx: Context<'_>) -> Result<(), Error> {
-    let Some(guild) = admin_guild(ctx).await? else {
-        return Ok(());
-    };
-    let message = match ctx.data().store.settings(guild).await {
-        Ok(s) if s.channels.is_empty() => "No answer channels: I answer when mentioned.".to_string(),
-        Ok(s) => channel_list(&s.channels).join(", "),
-        Err(error) => error.to_string(),
-    };
-    say(ctx, &message).await
+    describe_settings(ctx, |s| match s.channels.is_empty() {
+        true => "No answer channels: I answer when mentioned.".to_string(),
+        false => channel_list(&s.channels).join(", "),
+    })
+    .await
 }
 
 /// Whether I answer only when mentioned, outside the answer channels
@@ -283,17 +279,28 @@ pub async fn alias_remove(
 /// List this server's names for roles
 #[poise::command(slash_command, rename = "list")]
 pub async fn alias_list(ctx: Context<'_>) -> Result<(), Error> {
-    let Some(guild) = admin_guild(ctx).await? else {
-        return Ok(());
-    };
-    let message = match ctx.data().store.settings(guild).await {
-        Ok(s) if s.aliases.is_empty() => "This server has no extra aliases.".to_string(),
-        Ok(s) => s
+    describe_settings(ctx, |s| match s.aliases.is_empty() {
+        true => "This server has no extra aliases.".to_string(),
+        false => s
             .aliases
             .iter()
             .map(|(a, r)| format!("{a} → {r}"))
             .collect::<Vec<_>>()
             .join("\n"),
+    })
+    .await
+}
+
+/// Says `describe` of the server's stored settings to an admin, or why they cannot be read.
+async fn describe_settings(
+    ctx: Context<'_>,
+    describe: impl FnOnce(&GuildSettings) -> String,
+) -> Result<(), Error> {
+    let Some(guild) = admin_guild(ctx).await? else {
+        return Ok(());
+    };
+    let message = match ctx.data().store.settings(guild).await {
+        Ok(settings) => describe(&settings),
         Err(error) => error.to_string(),
     };
     say(ctx, &message).await
