@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::error::ErrorKind;
-use clap::{ArgAction, Args};
+use clap::Args;
 
 /// A value that must never be printed, such as the bot token.
 #[derive(Clone)]
