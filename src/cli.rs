@@ -19,6 +19,7 @@ use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{self, LoadError};
 use crate::engine::Engine;
 use crate::live_knowledge::LiveKnowledge;
+use crate::markup::strip_markup;
 
 /// Answers questions about job roles from a directory of knowledge files.
 #[derive(Debug, Parser)]
@@ -145,7 +146,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             if question.is_empty() {
                 ask_each_line(&engine, json)?;
             } else {
-                let answer = engine.answer(&question.join(" "));
+                let answer = engine.answer(&strip_markup(&question.join(" ")));
                 let mut out = io::stdout().lock();
                 writeln!(out, "{}", format_answer(&engine, &answer, json))?;
             }
@@ -229,7 +230,7 @@ fn ask_each_line(engine: &Engine, json: bool) -> anyhow::Result<()> {
     for line in split_lines(stdin) {
         let line = line.context("reading questions from standard input")?;
         let question = String::from_utf8(line).unwrap_or_default();
-        let answer = engine.answer(question.trim_end_matches('\r'));
+        let answer = engine.answer(&strip_markup(question.trim_end_matches('\r')));
         writeln!(out, "{}", format_answer(engine, &answer, json))?;
         out.flush()?;
     }
@@ -261,7 +262,7 @@ fn format_answer(engine: &Engine, answer: &Answer, json: bool) -> String {
 /// about. A question that is not understood, or roles without salary figures, get a
 /// message on standard error and exit code 1.
 fn chart(engine: &Engine, question: &str, output: &Path) -> anyhow::Result<ExitCode> {
-    let mut answer = engine.answer(question);
+    let mut answer = engine.answer(&strip_markup(question));
     if answer.status != Status::Answered {
         eprintln!("{}", engine.render_text(&answer));
         return Ok(ExitCode::FAILURE);

@@ -28,7 +28,7 @@ pub fn run(live: &LiveKnowledge, input: impl BufRead, mut output: impl Write) ->
                 engine.knowledge().roles.get(1).map_or("director", |r| r.name.as_str()).to_lowercase()
             )?,
             question => {
-                let answer = engine.answer(question);
+                let answer = engine.answer(&crate::markup::strip_markup(question));
                 writeln!(output, "{}\n", engine.render_text(&answer))?;
             }
         }

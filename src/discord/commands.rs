@@ -105,7 +105,7 @@ pub async fn ask(
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    let text = crate::discord::markup::strip_markup(&question);
+    let text = crate::markup::strip_markup(&question);
     answer(ctx, Question::Text(&text)).await
 }
 
@@ -123,7 +123,7 @@ pub async fn path(
 /// Answers the question in a message, as a reply to that message.
 #[poise::command(context_menu_command = "Ask rolecall")]
 pub async fn ask_about_message(ctx: Context<'_>, message: Message) -> Result<(), Error> {
-    let text = crate::discord::markup::strip_markup(&message.content);
+    let text = crate::markup::strip_markup(&message.content);
     let outcome = ctx
         .data()
         .asking

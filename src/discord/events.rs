@@ -66,7 +66,7 @@ async fn on_message(ctx: &SerenityContext, message: &Message, data: &Data) -> Re
         channel: message.channel_id.get(),
         mentioned,
     };
-    let text = crate::discord::markup::strip_markup(&message.content);
+    let text = crate::markup::strip_markup(&message.content);
     match data.asking.ask(asker, via, Question::Text(&text)).await {
         Outcome::Ignore | Outcome::Cooldown { told: true, .. } => Ok(()),
         Outcome::Cooldown { seconds, told: false } => {

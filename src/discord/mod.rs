@@ -12,8 +12,7 @@
 //! - [`events`]: messages, component clicks and other gateway events.
 //! - [`ask`]: the question pipeline, with [`server_settings`], [`cooldown`], [`seen`] and
 //!   [`usage`].
-//! - [`render`], [`custom_id`], [`limits`], [`markup`]: replies, component ids, Discord's
-//!   limits, and Discord's markup removed from questions.
+//! - [`render`], [`custom_id`], [`limits`]: replies, component ids, Discord's limits.
 //! - [`send`]: raw request bodies with retries; [`errors`]: the one error handler;
 //!   [`types`]: `Data`, `Context`, `Error`.
 
@@ -26,7 +25,6 @@ pub mod custom_id;
 pub mod errors;
 pub mod events;
 pub mod limits;
-pub mod markup;
 pub mod render;
 pub mod seen;
 pub mod send;

@@ -32,7 +32,6 @@ use rolecall::discord::limits::{
     self, ACTION_ROWS as ROWS_PER_MESSAGE, CUSTOM_ID, EMBEDS as EMBEDS_PER_MESSAGE,
     FIELDS as FIELDS_PER_EMBED, SELECT_OPTIONS, SELECT_OPTION_TEXT, SELECT_PLACEHOLDER,
 };
-use rolecall::discord::markup::strip_markup;
 use rolecall::discord::render::{self, Reply};
 use rolecall::engine::answer::{Answer, Status};
 use rolecall::engine::aspect::Aspect;
@@ -41,6 +40,7 @@ use rolecall::engine::knowledge::{
 };
 use rolecall::engine::normalize::tokenize;
 use rolecall::engine::Engine;
+use rolecall::markup::strip_markup;
 
 use crate::support::{arg, knowledge_dir, role_file, rolecall, root};
 

@@ -1,9 +1,11 @@
-//! Discord's markup in message text, removed before a question reaches the engine.
+//! Chat markup in question text (Discord's mentions, channel links, custom emoji), removed
+//! before a question reaches the engine.
 //!
 //! A message that asks the bot something usually starts with a mention of the bot, and
 //! may hold other mentions, channel links or custom emoji. Their ids and names mean
 //! nothing for a question (a user id would read as a number, an emoji name as a word),
-//! and the engine takes plain text only, so the adapter cleans the text first.
+//! and the engine takes plain text only, so every front end cleans the text first: the
+//! Discord adapter, and `ask` and the console, where questions copied from a chat arrive.
 
 /// The longest markup removed, in bytes: `<a:name:id>` with a 32-byte name and a 20-digit id.
 const LONGEST_MARKUP: usize = "<a:".len() + 32 + ":".len() + 20 + ">".len();
