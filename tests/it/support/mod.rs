@@ -2,10 +2,13 @@
 
 pub mod bot;
 pub mod fake_discord;
+pub mod role_file;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+pub use role_file::{role_file, toml_string, RoleFile, Salary};
 
 /// The repository root, where `knowledge/` and `tests/data/` live.
 pub fn root() -> PathBuf {
@@ -33,26 +36,6 @@ pub fn rolecall(args: &[&str], stdin: &[u8]) -> Output {
     let output = child.wait_with_output().expect("rolecall finishes");
     writer.join().expect("stdin writer finishes");
     output
-}
-
-/// A role file with the given id, name and aliases, and one sentence per section.
-pub fn role_file(id: &str, name: &str, aliases: &[&str]) -> String {
-    let aliases: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
-    let mut text = format!(
-        "+++\nid = \"{id}\"\nname = \"{name}\"\naliases = [{}]\nsources = [\"Test source\"]\n+++\n",
-        aliases.join(", ")
-    );
-    for heading in [
-        "Overview",
-        "Duties",
-        "Requirements",
-        "Work environment",
-        "Skills",
-        "Salary",
-    ] {
-        text.push_str(&format!("\n## {heading}\n{name}: {heading} text.\n"));
-    }
-    text
 }
 
 /// Writes `files` (relative path, content) under a fresh temporary directory.
