@@ -9,7 +9,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
+use role_file::{RoleFile, Salary};
 use rolecall::engine::Engine;
+
+#[path = "../tests/it/support/role_file.rs"]
+mod role_file;
 
 const QUESTIONS: [&str; 10] = [
     "how much does an executive producer earn?",
@@ -46,26 +50,21 @@ fn generate_knowledge(dir: &Path, count: usize) {
     let roles = dir.join("roles");
     std::fs::create_dir_all(&roles).unwrap();
     for i in 0..count {
-        let name = format!("{} {} {}", word(3), word(2), word(3));
-        let alias = format!("{} {}", word(3), word(3));
-        let mut text = format!(
-            "+++\nid = \"role-{i}\"\nname = \"{name} {i}\"\naliases = [\"{alias} {i}\"]\nsources = [\"generated\"]\n\n\
-             [[salary]]\nlow = {}\nhigh = {}\ncurrency = \"USD\"\nperiod = \"year\"\nyear = \"2024\"\nsource = \"generated\"\n+++\n",
-            30_000 + i,
-            60_000 + i
-        );
-        for heading in [
-            "Overview",
-            "Duties",
-            "Requirements",
-            "Work environment",
-            "Skills",
-            "Salary",
-        ] {
-            text.push_str(&format!(
-                "\n## {heading}\nGenerated text about {heading} for role {i}.\n"
-            ));
-        }
+        let name = format!("{} {} {} {i}", word(3), word(2), word(3));
+        let alias = format!("{} {} {i}", word(3), word(3));
+        let figure = Salary::new()
+            .number("low", 30_000 + i)
+            .number("high", 60_000 + i)
+            .text("currency", "USD")
+            .text("period", "year")
+            .text("year", "2024")
+            .text("source", "generated");
+        let text = RoleFile::new(&format!("role-{i}"), &name)
+            .aliases(&[alias])
+            .sources(&["generated"])
+            .salary(figure)
+            .sections(|_, heading| format!("Generated text about {heading} for role {i}."))
+            .text();
         std::fs::write(roles.join(format!("role-{i}.md")), text).unwrap();
     }
 }
