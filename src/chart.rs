@@ -7,10 +7,8 @@
 //! answer gives the same bytes on every machine. The Discord adapter attaches the PNG; the
 //! `chart` command writes it to a file.
 
-use ab_glyph::{point, Font, FontRef, GlyphId, PxScale, ScaleFont};
-use tiny_skia::{
-    Color, FillRule, LineJoin, Paint, PathBuilder, Pixmap, PremultipliedColorU8, Rect, Stroke, Transform,
-};
+use ab_glyph::FontRef;
+use tiny_skia::Pixmap;
 
 use crate::engine::answer::{describe_figure, money, Answer};
 use crate::engine::knowledge::{Role, SalaryFigure};
@@ -247,59 +245,12 @@ fn draw(entries: &[Entry], notes: Vec<String>) -> Result<Chart, NoChart> {
         entries.iter().any(|e| e.marker.is_some()),
     );
 
-    for tick in axis.ticks() {
-        let x = axis.x(tick);
-        canvas.rect(x, plot_top, x + 1.0, plot_bottom, GRID);
-        canvas.rect(x, plot_bottom, x + 1.0, plot_bottom + 5.0, AXIS_LINE);
-        let label = money(&unit.currency, tick);
-        let half = canvas.width_of(TICK_SIZE, &label) / 2.0;
-        canvas.text(TICK_SIZE, x - half, plot_bottom + 20.0, FAINT_INK, &label);
-    }
-    canvas.rect(
-        PLOT_LEFT,
-        plot_bottom,
-        PLOT_RIGHT + 1.0,
-        plot_bottom + 1.0,
-        AXIS_LINE,
-    );
-
-    let mut bars = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.iter().enumerate() {
-        let y = plot_top + (ROW * i as u32 + ROW / 2) as f32;
-        let name = canvas.fit(NAME_SIZE, &entry.role.name, PLOT_LEFT - 2.0 * MARGIN);
-        let name_x = PLOT_LEFT - MARGIN - canvas.width_of(NAME_SIZE, &name);
-        canvas.text(NAME_SIZE, name_x, y + 6.0, INK, &name);
-
-        let range = entry
-            .range
-            .map(|(low, high)| (axis.x(low), axis.x(high).max(axis.x(low) + 2.0)));
-        if let Some((low, high)) = range {
-            canvas.rect(low, y - BAR_HALF_HEIGHT, high, y + BAR_HALF_HEIGHT, BAR);
-        }
-        let marker = entry.marker.map(|m| axis.x(m));
-        if let Some(x) = marker {
-            canvas.diamond(x, y);
-        }
-
-        // The figure in words under the bar, from its low end, or centred under a lone marker.
-        let label = canvas.fit(SMALL_SIZE, &describe_figure(entry.figure), PLOT_RIGHT - PLOT_LEFT);
-        let label_width = canvas.width_of(SMALL_SIZE, &label);
-        let start = match (range, marker) {
-            (Some((low, _)), _) => low,
-            (None, Some(x)) => x - label_width / 2.0,
-            (None, None) => PLOT_LEFT,
-        };
-        let label_x = start.clamp(PLOT_LEFT, WIDTH as f32 - MARGIN - label_width);
-        canvas.text(SMALL_SIZE, label_x, y + BAR_HALF_HEIGHT + 14.0, FAINT_INK, &label);
-
-        bars.push(BarInfo {
-            role: entry.role.name.clone(),
-            y: y as u32,
-            low_x: range.map(|(low, _)| low as u32),
-            high_x: range.map(|(_, high)| high as u32 - 1),
-            marker_x: marker.map(|x| x as u32),
-        });
-    }
+    canvas.axis(&axis, &unit.currency, plot_top, plot_bottom);
+    let bars = entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| canvas.bar(entry, &axis, plot_top + (ROW * i as u32 + ROW / 2) as f32))
+        .collect();
 
     let small_print = entries.iter().map(source_line).chain(notes.iter().cloned());
     for (i, line) in small_print.enumerate() {
@@ -321,6 +272,64 @@ fn draw(entries: &[Entry], notes: Vec<String>) -> Result<Chart, NoChart> {
     })
 }
 
+impl Canvas<'_> {
+    /// The grid lines, tick labels and base line of the value axis.
+    fn axis(&mut self, axis: &Axis, currency: &str, plot_top: f32, plot_bottom: f32) {
+        for tick in axis.ticks() {
+            let x = axis.x(tick);
+            self.rect(x, plot_top, x + 1.0, plot_bottom, GRID);
+            self.rect(x, plot_bottom, x + 1.0, plot_bottom + 5.0, AXIS_LINE);
+            let label = money(currency, tick);
+            let half = self.width_of(TICK_SIZE, &label) / 2.0;
+            self.text(TICK_SIZE, x - half, plot_bottom + 20.0, FAINT_INK, &label);
+        }
+        self.rect(
+            PLOT_LEFT,
+            plot_bottom,
+            PLOT_RIGHT + 1.0,
+            plot_bottom + 1.0,
+            AXIS_LINE,
+        );
+    }
+
+    /// One role's row centred on `y`: its name, range bar, marker and the figure in words.
+    fn bar(&mut self, entry: &Entry, axis: &Axis, y: f32) -> BarInfo {
+        let name = self.fit(NAME_SIZE, &entry.role.name, PLOT_LEFT - 2.0 * MARGIN);
+        let name_x = PLOT_LEFT - MARGIN - self.width_of(NAME_SIZE, &name);
+        self.text(NAME_SIZE, name_x, y + 6.0, INK, &name);
+
+        let range = entry
+            .range
+            .map(|(low, high)| (axis.x(low), axis.x(high).max(axis.x(low) + 2.0)));
+        if let Some((low, high)) = range {
+            self.rect(low, y - BAR_HALF_HEIGHT, high, y + BAR_HALF_HEIGHT, BAR);
+        }
+        let marker = entry.marker.map(|m| axis.x(m));
+        if let Some(x) = marker {
+            self.diamond(x, y);
+        }
+
+        // The figure in words under the bar, from its low end, or centred under a lone marker.
+        let label = self.fit(SMALL_SIZE, &describe_figure(entry.figure), PLOT_RIGHT - PLOT_LEFT);
+        let label_width = self.width_of(SMALL_SIZE, &label);
+        let start = match (range, marker) {
+            (Some((low, _)), _) => low,
+            (None, Some(x)) => x - label_width / 2.0,
+            (None, None) => PLOT_LEFT,
+        };
+        let label_x = start.clamp(PLOT_LEFT, WIDTH as f32 - MARGIN - label_width);
+        self.text(SMALL_SIZE, label_x, y + BAR_HALF_HEIGHT + 14.0, FAINT_INK, &label);
+
+        BarInfo {
+            role: entry.role.name.clone(),
+            y: y as u32,
+            low_x: range.map(|(low, _)| low as u32),
+            high_x: range.map(|(_, high)| high as u32 - 1),
+            marker_x: marker.map(|x| x as u32),
+        }
+    }
+}
+
 /// "Source for Line producer: CareersInFilm. US typical range; …".
 fn source_line(entry: &Entry) -> String {
     let figure = entry.figure;
@@ -334,157 +343,9 @@ fn source_line(entry: &Entry) -> String {
     line
 }
 
-fn colour([r, g, b]: [u8; 3]) -> Color {
-    Color::from_rgba8(r, g, b, 255)
-}
+mod canvas;
 
-fn paint(rgb: [u8; 3]) -> Paint<'static> {
-    let mut paint = Paint::default();
-    paint.set_color(colour(rgb));
-    paint.anti_alias = true;
-    paint
-}
-
-/// The picture being drawn and the font its text is set in.
-struct Canvas<'f> {
-    pixmap: Pixmap,
-    font: FontRef<'f>,
-}
-
-impl Canvas<'_> {
-    /// Fills the rectangle between two corners; whole-pixel corners give crisp edges.
-    fn rect(&mut self, left: f32, top: f32, right: f32, bottom: f32, rgb: [u8; 3]) {
-        if let Some(rect) = Rect::from_ltrb(left, top, right, bottom) {
-            self.pixmap
-                .fill_rect(rect, &paint(rgb), Transform::identity(), None);
-        }
-    }
-
-    /// The figure marker: a diamond with a white rim, centred on (x, y).
-    fn diamond(&mut self, x: f32, y: f32) {
-        let mut builder = PathBuilder::new();
-        builder.move_to(x + 0.5, y - MARKER_RADIUS);
-        builder.line_to(x + 0.5 + MARKER_RADIUS, y);
-        builder.line_to(x + 0.5, y + MARKER_RADIUS);
-        builder.line_to(x + 0.5 - MARKER_RADIUS, y);
-        builder.close();
-        let Some(path) = builder.finish() else { return };
-        let rim = Stroke {
-            width: 3.0,
-            line_join: LineJoin::Round,
-            ..Stroke::default()
-        };
-        self.pixmap
-            .stroke_path(&path, &paint(BACKGROUND), &rim, Transform::identity(), None);
-        self.pixmap.fill_path(
-            &path,
-            &paint(MARKER),
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
-    }
-
-    /// The key to the marks the chart uses, right-aligned on the title's baseline.
-    fn legend(&mut self, baseline: f32, bars: bool, markers: bool) {
-        const RANGE: &str = "range (low–high)";
-        const TYPICAL: &str = "median, average or single figure";
-        let mut x = WIDTH as f32 - MARGIN;
-        if markers {
-            x -= self.width_of(SMALL_SIZE, TYPICAL);
-            self.text(SMALL_SIZE, x, baseline, FAINT_INK, TYPICAL);
-            self.diamond((x - 14.0).round(), baseline - 4.0);
-            x -= 34.0;
-        }
-        if bars {
-            x -= self.width_of(SMALL_SIZE, RANGE);
-            self.text(SMALL_SIZE, x, baseline, FAINT_INK, RANGE);
-            self.rect(
-                (x - 22.0).round(),
-                baseline - 9.0,
-                (x - 6.0).round(),
-                baseline,
-                BAR,
-            );
-        }
-    }
-
-    /// The glyphs of `text` at `size` pixels, with their pen positions from 0.
-    fn layout(&self, size: f32, text: &str) -> (Vec<(GlyphId, f32)>, f32) {
-        let scaled = self.font.as_scaled(PxScale::from(size));
-        let mut caret = 0.0;
-        let mut previous: Option<GlyphId> = None;
-        let mut glyphs = Vec::with_capacity(text.len());
-        for c in text.chars() {
-            let id = scaled.glyph_id(c);
-            if let Some(previous) = previous {
-                caret += scaled.kern(previous, id);
-            }
-            glyphs.push((id, caret));
-            caret += scaled.h_advance(id);
-            previous = Some(id);
-        }
-        (glyphs, caret)
-    }
-
-    fn width_of(&self, size: f32, text: &str) -> f32 {
-        self.layout(size, text).1
-    }
-
-    /// `text`, shortened with "…" to fit `max_width`.
-    fn fit(&self, size: f32, text: &str, max_width: f32) -> String {
-        let (glyphs, width) = self.layout(size, text);
-        if width <= max_width {
-            return text.to_string();
-        }
-        let room = max_width - self.width_of(size, "…");
-        // One glyph per char: the pen position before char k is the width of the first k.
-        let keep = glyphs
-            .iter()
-            .take_while(|(_, offset)| *offset <= room)
-            .count()
-            .saturating_sub(1);
-        let head: String = text.chars().take(keep).collect();
-        format!("{}…", head.trim_end_matches([' ', ',', ';', '.', ':']))
-    }
-
-    /// Draws `text` with its baseline at `baseline`, starting at `x`.
-    fn text(&mut self, size: f32, x: f32, baseline: f32, rgb: [u8; 3], text: &str) {
-        let (glyphs, _) = self.layout(size, text);
-        let scale = PxScale::from(size);
-        let (width, height) = (self.pixmap.width() as i64, self.pixmap.height() as i64);
-        let pixels = self.pixmap.pixels_mut();
-        for (id, offset) in glyphs {
-            let glyph = id.with_scale_and_position(scale, point(x + offset, baseline));
-            let Some(outline) = self.font.outline_glyph(glyph) else {
-                continue;
-            };
-            let bounds = outline.px_bounds();
-            outline.draw(|gx, gy, coverage| {
-                let px = bounds.min.x as i64 + i64::from(gx);
-                let py = bounds.min.y as i64 + i64::from(gy);
-                if px < 0 || py < 0 || px >= width || py >= height {
-                    return;
-                }
-                let pixel = &mut pixels[(py * width + px) as usize];
-                *pixel = blend(*pixel, rgb, coverage.clamp(0.0, 1.0));
-            });
-        }
-    }
-}
-
-/// Paints `rgb` over an opaque pixel with the given coverage.
-fn blend(under: PremultipliedColorU8, rgb: [u8; 3], coverage: f32) -> PremultipliedColorU8 {
-    let mix =
-        |from: u8, to: u8| (f32::from(from) + (f32::from(to) - f32::from(from)) * coverage).round() as u8;
-    PremultipliedColorU8::from_rgba(
-        mix(under.red(), rgb[0]),
-        mix(under.green(), rgb[1]),
-        mix(under.blue(), rgb[2]),
-        255,
-    )
-    .unwrap_or(under)
-}
+use crate::chart::canvas::{colour, Canvas};
 
 #[cfg(test)]
 mod tests;

@@ -1,21 +1,25 @@
 //! The command line: parses arguments, loads the knowledge and runs a command.
 //!
 //! This is the composition root: the only module that turns errors into messages and exit
-//! codes. Every command reads the same knowledge directory through the same engine.
+//! codes. Every command reads the same knowledge directory through the same engine, and the
+//! process settings ([`Settings`], options that fall back to environment variables) are
+//! parsed here with the arguments, once.
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::chart::salary_chart;
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{self, LoadError};
 use crate::engine::Engine;
+use crate::live_knowledge::LiveKnowledge;
+use crate::markup::strip_markup;
 
 /// Answers questions about job roles from a directory of knowledge files.
 #[derive(Debug, Parser)]
@@ -23,6 +27,14 @@ use crate::engine::Engine;
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+/// The whole command line as clap sees it: options, subcommands and the environment
+/// variables each setting falls back to.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,26 +85,38 @@ struct KnowledgeArg {
 }
 
 impl KnowledgeArg {
-    fn path(&self) -> PathBuf {
-        let configured = match &self.dir {
-            Some(dir) => Some(dir.display().to_string()),
-            None => std::env::var("KNOWLEDGE_DIR")
-                .ok()
-                .filter(|d| !d.trim().is_empty()),
-        };
-        crate::config::knowledge_dir(configured)
+    /// `--knowledge DIR` if given, else `KNOWLEDGE_DIR` (in `settings`), else the default.
+    fn path(&self, settings: &Settings) -> PathBuf {
+        crate::config::knowledge_dir(self.dir.clone().or_else(|| settings.knowledge_dir.clone()))
     }
 
-    fn load(&self) -> anyhow::Result<Engine> {
-        let dir = self.path();
-        Engine::load(&dir).with_context(|| format!("loading knowledge from {}", dir.display()))
+    fn load(&self, settings: &Settings) -> anyhow::Result<Engine> {
+        load(&self.path(settings))
     }
 }
 
+fn load(dir: &Path) -> anyhow::Result<Engine> {
+    Engine::load(dir).with_context(|| format!("loading knowledge from {}", dir.display()))
+}
+
 /// Runs the command line and returns the process exit code.
+///
+/// A settings value that its parser refuses is reported as `rolecall: <why>` with exit
+/// code 1, like every other error; other command-line mistakes get clap's usage message.
 pub fn run() -> ExitCode {
-    let _ = dotenvy::dotenv();
-    let cli = Cli::parse();
+    if let Err(warning) = crate::config::load_environment() {
+        eprintln!("rolecall: warning: {warning}");
+    }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => match crate::config::refused_value(&error) {
+            Some(message) => {
+                eprintln!("rolecall: {message}");
+                return ExitCode::FAILURE;
+            }
+            None => error.exit(),
+        },
+    };
     match execute(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -111,25 +135,26 @@ pub fn run() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = &cli.settings;
     match cli.command {
         Some(Command::Ask {
             json,
             knowledge,
             question,
         }) => {
-            let engine = knowledge.load()?;
+            let engine = knowledge.load(settings)?;
             if question.is_empty() {
                 ask_each_line(&engine, json)?;
             } else {
-                let answer = engine.answer(&question.join(" "));
+                let answer = engine.answer(&strip_markup(&question.join(" ")));
                 let mut out = io::stdout().lock();
                 writeln!(out, "{}", format_answer(&engine, &answer, json))?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { knowledge }) => check(&knowledge.path()),
+        Some(Command::Check { knowledge }) => check(&knowledge.path(settings)),
         Some(Command::Roles { knowledge }) => {
-            let engine = knowledge.load()?;
+            let engine = knowledge.load(settings)?;
             let mut out = io::stdout().lock();
             for role in &engine.knowledge().roles {
                 let aliases = if role.aliases.is_empty() {
@@ -145,30 +170,27 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             question,
             output,
             knowledge,
-        }) => chart(&knowledge.load()?, &question, &output),
+        }) => chart(&knowledge.load(settings)?, &question, &output),
         Some(Command::Console { knowledge }) => {
-            let engine = knowledge.load()?;
-            crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+            let live = LiveKnowledge::new(knowledge.path(settings), knowledge.load(settings)?);
+            crate::console::run(&live, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        None => run_default(),
+        None => run_default(Config::try_from(cli.settings)?),
     }
 }
 
 /// `rolecall` with no command: the bot when a token is configured, else the console.
-fn run_default() -> anyhow::Result<ExitCode> {
-    let config = Config::from_env()?;
-    let knowledge = KnowledgeArg {
-        dir: Some(config.knowledge_dir.clone()),
-    };
-    let engine = knowledge.load()?;
+fn run_default(config: Config) -> anyhow::Result<ExitCode> {
+    let engine = load(&config.knowledge_dir)?;
     if config.token.is_none() {
         eprintln!(
             "No DISCORD_TOKEN is set, so rolecall answers here in the terminal ({} roles from {}). Type a question, `roles`, or `quit`.",
             engine.knowledge().roles.len(),
             config.knowledge_dir.display()
         );
-        crate::console::run(&engine, io::stdin().lock(), io::stdout().lock())?;
+        let live = LiveKnowledge::new(config.knowledge_dir.clone(), engine);
+        crate::console::run(&live, io::stdin().lock(), io::stdout().lock())?;
         return Ok(ExitCode::SUCCESS);
     }
     init_logging();
@@ -182,7 +204,8 @@ fn run_default() -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let store =
             crate::store::Store::open(&config.database_url).context("opening the settings database")?;
-        crate::discord::run(config, engine, store).await
+        let live = LiveKnowledge::new(config.knowledge_dir.clone(), engine);
+        crate::discord::client::run(config, live, store).await
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -207,7 +230,7 @@ fn ask_each_line(engine: &Engine, json: bool) -> anyhow::Result<()> {
     for line in split_lines(stdin) {
         let line = line.context("reading questions from standard input")?;
         let question = String::from_utf8(line).unwrap_or_default();
-        let answer = engine.answer(question.trim_end_matches('\r'));
+        let answer = engine.answer(&strip_markup(question.trim_end_matches('\r')));
         writeln!(out, "{}", format_answer(engine, &answer, json))?;
         out.flush()?;
     }
@@ -239,7 +262,7 @@ fn format_answer(engine: &Engine, answer: &Answer, json: bool) -> String {
 /// about. A question that is not understood, or roles without salary figures, get a
 /// message on standard error and exit code 1.
 fn chart(engine: &Engine, question: &str, output: &Path) -> anyhow::Result<ExitCode> {
-    let mut answer = engine.answer(question);
+    let mut answer = engine.answer(&strip_markup(question));
     if answer.status != Status::Answered {
         eprintln!("{}", engine.render_text(&answer));
         return Ok(ExitCode::FAILURE);

@@ -3,14 +3,16 @@
 
 use std::io::{BufRead, Write};
 
-use crate::engine::Engine;
+use crate::live_knowledge::LiveKnowledge;
 
-/// Reads questions from `input` until end of input or `quit`, answering each on `output`.
-pub fn run(engine: &Engine, input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
+/// Reads questions from `input` until end of input or `quit`, answering each on `output`
+/// from the knowledge in service at that moment.
+pub fn run(live: &LiveKnowledge, input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
     write!(output, "> ")?;
     output.flush()?;
     for line in input.split(b'\n') {
         let line = String::from_utf8_lossy(&line?).trim().to_string();
+        let engine = live.engine();
         match line.to_lowercase().as_str() {
             "quit" | "exit" => break,
             "" => {}
@@ -26,7 +28,7 @@ pub fn run(engine: &Engine, input: impl BufRead, mut output: impl Write) -> std:
                 engine.knowledge().roles.get(1).map_or("director", |r| r.name.as_str()).to_lowercase()
             )?,
             question => {
-                let answer = engine.answer(question);
+                let answer = engine.answer(&crate::markup::strip_markup(question));
                 writeln!(output, "{}\n", engine.render_text(&answer))?;
             }
         }

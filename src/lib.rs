@@ -9,6 +9,9 @@
 //! - [`console`]: the interactive prompt used when no Discord token is configured.
 //! - [`config`]: settings from the environment and `.env`, validated once.
 //! - [`discord`]: the Discord adapter (serenity and poise): commands, events, rendering.
+//! - [`live_knowledge`]: the knowledge directory in service, its reloads and its watcher,
+//!   shared by the bot, the console and the `/knowledge` commands.
+//! - [`markup`]: chat markup (mentions, channel links, emoji) removed from questions.
 //! - [`metrics`]: counters and the optional `/healthz` + `/metrics` endpoint.
 //! - [`store`]: per-server settings and usage counts in SQLite or PostgreSQL (sqlx).
 
@@ -18,5 +21,7 @@ pub mod config;
 pub mod console;
 pub mod discord;
 pub mod engine;
+pub mod live_knowledge;
+pub mod markup;
 pub mod metrics;
 pub mod store;

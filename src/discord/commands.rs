@@ -1,48 +1,57 @@
-//! The slash commands: `/compare`, `/role`, `/ask`, `/roles`, `/help`.
+//! The question commands (`/compare`, `/role`, `/ask`, `/path`, `/roles`, `/help`) and the
+//! "Ask rolecall" message menu.
 //!
-//! Each command only turns its options into an engine call and sends the rendered reply;
-//! the answering itself lives in the engine.
+//! Each command only translates: its options become a [`Question`] for the pipeline in
+//! `ask.rs`, and the [`Outcome`] becomes the interaction's response.
 
-use std::time::Instant;
+use std::borrow::Cow;
 
-use poise::CreateReply;
-use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
+use poise::{ChoiceParameter, CommandParameterChoice, CreateReply};
+use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, Message};
 
+use crate::discord::ask::{Asker, Outcome, Question, Via};
 use crate::discord::render::{self, no_pings, Reply};
-use crate::discord::send;
-use crate::discord::state::CooldownCheck;
-use crate::discord::{admin, Context, Error};
-use crate::engine::answer::{Answer, Status};
+use crate::discord::types::{Context, Data, Error};
+use crate::discord::{admin, limits, send};
 use crate::engine::aspect::Aspect;
-use crate::engine::{Aliases, Engine};
 
-/// The aspects offered as a choice list.
-#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum AspectChoice {
-    Overview,
-    Duties,
-    Requirements,
-    #[name = "Work environment"]
-    Environment,
-    Skills,
-    Salary,
-}
+/// An aspect picked from a command's choice list; the choices are [`Aspect::ALL`], labelled
+/// by their headings, so the list follows the engine's aspects.
+#[derive(Debug, Clone, Copy)]
+pub struct AspectChoice(pub Aspect);
 
-impl From<AspectChoice> for Aspect {
-    fn from(choice: AspectChoice) -> Aspect {
-        match choice {
-            AspectChoice::Overview => Aspect::Overview,
-            AspectChoice::Duties => Aspect::Duties,
-            AspectChoice::Requirements => Aspect::Requirements,
-            AspectChoice::Environment => Aspect::Environment,
-            AspectChoice::Skills => Aspect::Skills,
-            AspectChoice::Salary => Aspect::Salary,
-        }
+impl ChoiceParameter for AspectChoice {
+    fn list() -> Cow<'static, [CommandParameterChoice]> {
+        Aspect::ALL
+            .iter()
+            .map(|aspect| CommandParameterChoice {
+                name: Cow::Borrowed(aspect.heading()),
+                localizations: Cow::Borrowed(&[]),
+                // poise's own derive fills this marker field the same way.
+                __non_exhaustive: (),
+            })
+            .collect()
+    }
+
+    fn from_index(index: usize) -> Option<AspectChoice> {
+        Aspect::ALL.get(index).copied().map(AspectChoice)
+    }
+
+    fn from_name(name: &str) -> Option<AspectChoice> {
+        Aspect::parse(name).map(AspectChoice)
+    }
+
+    fn name(&self) -> &'static str {
+        self.0.heading()
+    }
+
+    fn localized_name(&self, _locale: &str) -> Option<&'static str> {
+        None
     }
 }
 
 /// Every command, in the order they are registered.
-pub fn all() -> Vec<poise::Command<crate::discord::Data, Error>> {
+pub fn all() -> Vec<poise::Command<Data, Error>> {
     vec![
         compare(),
         role(),
@@ -51,9 +60,9 @@ pub fn all() -> Vec<poise::Command<crate::discord::Data, Error>> {
         roles(),
         help(),
         ask_about_message(),
-        admin::config(),
-        admin::stats(),
-        admin::knowledge(),
+        admin::config::config(),
+        admin::stats::stats(),
+        admin::knowledge::knowledge(),
     ]
 }
 
@@ -69,19 +78,9 @@ pub async fn compare(
     role_b: String,
     #[description = "What to compare (default: overview)"] aspect: Option<AspectChoice>,
 ) -> Result<(), Error> {
-    let aspect = aspect.map_or(Aspect::Overview, Aspect::from);
-    answer_question(ctx, |engine, aliases| {
-        match (
-            resolve(engine, aliases, &role_a, aspect),
-            resolve(engine, aliases, &role_b, aspect),
-        ) {
-            (Ok(a), Ok(b)) => engine
-                .answer_about(&[&a, &b], aspect)
-                .expect("resolved ids are known"),
-            (Err(unknown), _) | (_, Err(unknown)) => *unknown,
-        }
-    })
-    .await
+    let aspect = aspect.map_or(Aspect::Overview, |a| a.0);
+    let roles = vec![role_a.as_str(), role_b.as_str()];
+    answer(ctx, Question::Typed { roles, aspect }).await
 }
 
 /// One role, one aspect
@@ -93,16 +92,9 @@ pub async fn role(
     role: String,
     #[description = "What to show (default: overview)"] aspect: Option<AspectChoice>,
 ) -> Result<(), Error> {
-    let aspect = aspect.map_or(Aspect::Overview, Aspect::from);
-    answer_question(ctx, |engine, aliases| {
-        match resolve(engine, aliases, &role, aspect) {
-            Ok(id) => engine
-                .answer_about(&[&id], aspect)
-                .expect("resolved ids are known"),
-            Err(unknown) => *unknown,
-        }
-    })
-    .await
+    let aspect = aspect.map_or(Aspect::Overview, |a| a.0);
+    let roles = vec![role.as_str()];
+    answer(ctx, Question::Typed { roles, aspect }).await
 }
 
 /// Ask a question about job roles in your own words
@@ -113,11 +105,8 @@ pub async fn ask(
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    tracing::debug!(text = %question, "question from /ask");
-    answer_question(ctx, |engine, aliases| {
-        engine.answer_with(&question, Some(aliases))
-    })
-    .await
+    let text = crate::markup::strip_markup(&question);
+    answer(ctx, Question::Text(&text)).await
 }
 
 /// A role's career path: what usually leads to it and what comes after
@@ -128,166 +117,114 @@ pub async fn path(
     #[autocomplete = "autocomplete_role"]
     role: String,
 ) -> Result<(), Error> {
-    answer_question(ctx, |engine, aliases| {
-        match resolve(engine, aliases, &role, Aspect::Overview) {
-            Ok(id) => engine.path_of(&id).expect("resolved ids are known"),
-            Err(unknown) => *unknown,
-        }
-    })
-    .await
+    answer(ctx, Question::Path(&role)).await
 }
 
 /// Answers the question in a message, as a reply to that message.
 #[poise::command(context_menu_command = "Ask rolecall")]
-pub async fn ask_about_message(ctx: Context<'_>, message: serenity::all::Message) -> Result<(), Error> {
-    let started = std::time::Instant::now();
-    let data = ctx.data();
-    let server = data.server(ctx.guild_id()).await;
-    let engine = data.engine();
-    let answer = engine.answer_with(&message.content, Some(&server.aliases));
-    let mut reply = render::answer(&engine, &answer);
-    render::add_delete_button(&mut reply, ctx.author().id.get());
+pub async fn ask_about_message(ctx: Context<'_>, message: Message) -> Result<(), Error> {
+    let text = crate::markup::strip_markup(&message.content);
+    let outcome = ctx
+        .data()
+        .asking
+        .ask(asker(ctx), Via::MessageMenu, Question::Text(&text))
+        .await;
+    let Outcome::Reply {
+        reply,
+        private: false,
+    } = outcome
+    else {
+        return respond(ctx, outcome).await;
+    };
     // A reply in the channel shows whose message it answers; if the bot may not post
     // there, the answer comes as the command's own response instead.
     match send::post(ctx.http(), message.channel_id, &reply, Some(&message)).await {
         Ok(_) => {
             let note = CreateReply::default()
                 .content("Answered that message.")
-                .ephemeral(true);
-            ctx.send(note.allowed_mentions(no_pings())).await?;
+                .ephemeral(true)
+                .allowed_mentions(no_pings());
+            ctx.send(note).await?;
+            Ok(())
         }
         Err(error) => {
             tracing::debug!(error = %error, "could not reply in the channel");
-            respond(ctx, &reply, false).await?;
+            respond(
+                ctx,
+                Outcome::Reply {
+                    reply,
+                    private: false,
+                },
+            )
+            .await
         }
     }
-    data.finish(ctx.guild_id(), "context_menu", &answer, started);
-    Ok(())
 }
 
 /// List every role I know
 #[poise::command(slash_command)]
 pub async fn roles(ctx: Context<'_>) -> Result<(), Error> {
-    let engine = ctx.data().engine();
-    reply(ctx, render::roles_page(&engine, 0), false).await
+    let reply = render::roles_page(&ctx.data().knowledge.engine(), 0);
+    respond_with(ctx, &reply, false).await
 }
 
 /// What you can ask, with examples
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    let engine = ctx.data().engine();
-    reply(ctx, render::help(&engine), false).await
+    let reply = render::help(&ctx.data().knowledge.engine());
+    respond_with(ctx, &reply, false).await
 }
 
-/// Autocomplete for role options: the best 25 fuzzy matches, by name.
+/// Autocomplete for role options: the best fuzzy matches, by name.
 pub async fn autocomplete_role(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let engine = ctx.data().engine();
-    let choices = engine
-        .suggest(partial, 25)
+    let choices = ctx
+        .data()
+        .asking
+        .suggest(partial, limits::CHOICES)
         .into_iter()
-        .map(|role| AutocompleteChoice::new(render::fit(&role.name, 100), role.id.clone()))
+        .map(|(name, id)| AutocompleteChoice::new(render::fit(&name, limits::CHOICE_NAME), id))
         .collect();
     CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// A role option's value: an id picked from autocomplete, or text typed by hand. Text
-/// that names no single role becomes the "did you mean" answer to send instead.
-fn resolve(engine: &Engine, aliases: &Aliases, typed: &str, aspect: Aspect) -> Result<String, Box<Answer>> {
-    if engine.knowledge().role(typed).is_some() {
-        return Ok(typed.to_string());
-    }
-    let answer = engine.answer_with(typed, Some(aliases));
-    match (answer.status, answer.roles.as_slice()) {
-        (Status::Answered, [id]) => Ok(id.clone()),
-        _ => {
-            let mut unknown = answer;
-            if unknown.status == Status::Answered || unknown.suggestions.is_empty() {
-                unknown.status = Status::UnknownRole;
-                unknown.title = "I don't know that role".to_string();
-                unknown.suggestions = engine
-                    .suggest(typed, 4)
-                    .into_iter()
-                    .map(|r| r.id.clone())
-                    .collect();
-                unknown.parts = vec![crate::engine::answer::Part {
-                    heading: None,
-                    text: format!("\"{}\" is not a role I know.", render::fit(typed, 100)),
-                }];
-            }
-            unknown.asked_aspect = aspect;
-            Err(Box::new(unknown))
-        }
+/// Asks the pipeline and sends the outcome as the command's response.
+async fn answer(ctx: Context<'_>, question: Question<'_>) -> Result<(), Error> {
+    let outcome = ctx.data().asking.ask(asker(ctx), Via::Command, question).await;
+    respond(ctx, outcome).await
+}
+
+fn asker(ctx: Context<'_>) -> Asker {
+    Asker {
+        user: ctx.author().id.get(),
+        guild: ctx.guild_id().map(|g| g.get()),
     }
 }
 
-/// Answers a question command: applies the server's cooldown and aliases, and replies
-/// publicly or privately as the server chose.
-async fn answer_question(
-    ctx: Context<'_>,
-    build: impl FnOnce(&Engine, &Aliases) -> Answer,
-) -> Result<(), Error> {
-    let started = Instant::now();
-    let data = ctx.data();
-    let server = data.server(ctx.guild_id()).await;
-    let cooldown = data.cooldown(
-        ctx.guild_id(),
-        ctx.author().id.get(),
-        server.settings.cooldown_secs,
-    );
-    if cooldown != CooldownCheck::Ready {
-        // Every interaction needs a response; this one is seen by the asker alone.
-        let seconds = if let CooldownCheck::Wait { seconds } = cooldown {
-            seconds
-        } else {
-            1
-        };
-        let note = CreateReply::default()
-            .content(render::cooldown_note(seconds))
-            .ephemeral(true)
-            .allowed_mentions(no_pings());
-        ctx.send(note).await?;
-        return Ok(());
-    }
-    let engine = data.engine();
-    let answer = build(&engine, &server.aliases);
-    let mut rendered = render::answer(&engine, &answer);
-    let private = server.settings.private_replies;
-    if !private {
-        render::add_delete_button(&mut rendered, ctx.author().id.get());
-    }
-    let result = respond(ctx, &rendered, private).await;
-    data.finish(ctx.guild_id(), "slash", &answer, started);
-    result
-}
-
-/// Sends an answer as the command's response (with its chart, if any).
-async fn respond(ctx: Context<'_>, reply: &Reply, private: bool) -> Result<(), Error> {
-    match ctx {
-        poise::Context::Application(app) => {
-            let interaction = (app.interaction.id, app.interaction.token.as_str());
-            send::respond(ctx.http(), interaction, send::CHANNEL_MESSAGE, reply, private).await?;
-            app.has_sent_initial_response
-                .store(true, std::sync::atomic::Ordering::SeqCst);
+/// Sends an outcome as the command's response. Every interaction needs a response, so a
+/// cooldown is said (privately) each time.
+async fn respond(ctx: Context<'_>, outcome: Outcome) -> Result<(), Error> {
+    match outcome {
+        Outcome::Reply { reply, private } => respond_with(ctx, &reply, private).await,
+        Outcome::Cooldown { seconds, .. } => {
+            let note = CreateReply::default()
+                .content(render::cooldown_note(seconds))
+                .ephemeral(true)
+                .allowed_mentions(no_pings());
+            ctx.send(note).await?;
             Ok(())
         }
-        poise::Context::Prefix(_) => self::reply(ctx, reply.clone(), private).await,
+        Outcome::Ignore => Ok(()),
     }
 }
 
-async fn reply(ctx: Context<'_>, reply: Reply, private: bool) -> Result<(), Error> {
-    let mut message = CreateReply::default()
-        .allowed_mentions(no_pings())
-        .components(reply.components.clone())
-        .ephemeral(private);
-    for file in reply.files() {
-        message = message.attachment(file);
-    }
-    for embed in reply.embeds {
-        message = message.embed(embed);
-    }
-    if !reply.content.is_empty() {
-        message = message.content(reply.content);
-    }
-    ctx.send(message).await?;
+/// Sends `reply` (with its chart, if any) as the interaction's response.
+async fn respond_with(ctx: Context<'_>, reply: &Reply, private: bool) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        anyhow::bail!("rolecall registers no prefix commands");
+    };
+    let interaction = (app.interaction.id, app.interaction.token.as_str());
+    send::respond(ctx.http(), interaction, send::CHANNEL_MESSAGE, reply, private).await?;
+    app.has_sent_initial_response
+        .store(true, std::sync::atomic::Ordering::SeqCst);
     Ok(())
 }

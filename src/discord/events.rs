@@ -1,19 +1,20 @@
-//! Events that are not slash commands: questions in messages, clicks on the buttons and
-//! menus under replies, and the bot leaving a server.
-
-use std::time::Instant;
+//! Gateway events that are not slash commands: messages that may be questions, clicks on
+//! the components under answers, gateway sessions, and the bot leaving a server.
+//!
+//! Questions go to the pipeline in `ask.rs`; this file only reads Discord's events and
+//! delivers the outcomes.
 
 use serenity::all::{
-    ComponentInteraction, ComponentInteractionDataKind, Context as SerenityContext,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, FullEvent, Interaction,
-    Message, MessageFlags,
+    ActionRowComponent, ButtonKind, ComponentInteraction, ComponentInteractionDataKind,
+    Context as SerenityContext, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    FullEvent, Interaction, Message, MessageFlags,
 };
 
-use crate::discord::render::{self, no_pings, Action, Reply};
+use crate::discord::ask::{Asker, Outcome, Question, Via};
+use crate::discord::custom_id::Action;
+use crate::discord::render::{self, no_pings};
 use crate::discord::send;
-use crate::discord::state::CooldownCheck;
-use crate::discord::{Data, Error};
-use crate::engine::answer::Status;
+use crate::discord::types::{Data, Error};
 use crate::engine::aspect::Aspect;
 
 /// Handles one gateway event that poise passes on.
@@ -37,109 +38,63 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         }
         // `unavailable` means an outage; otherwise the bot was removed from the server.
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
-            let guild = incomplete.id.get();
-            data.forget_settings(guild);
-            match data.store.delete_guild(guild).await {
-                Ok(()) => tracing::info!(guild, "removed from a server; its settings are deleted"),
-                Err(error) => {
-                    tracing::warn!(guild, error = %error, "removed from a server; settings not deleted")
-                }
-            }
+            left_server(data, incomplete.id.get()).await;
             Ok(())
         }
         _ => Ok(()),
     }
 }
 
-/// Where a message came from, which decides whether it is a question for the bot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Dm,
-    Mention,
-    /// An answer channel, or anywhere when the server does not require a mention.
-    Channel,
-}
-
-impl Source {
-    fn name(self) -> &'static str {
-        match self {
-            Source::Dm => "dm",
-            Source::Mention => "mention",
-            Source::Channel => "channel",
-        }
-    }
-}
-
-/// Answers a message that asks the bot something: a DM, a mention, or — where the server
-/// allows it — a clear question about a role without a mention.
+/// A message that may ask the bot something: a DM, a mention, or a message in a channel
+/// the server lets the bot answer in.
 async fn on_message(ctx: &SerenityContext, message: &Message, data: &Data) -> Result<(), Error> {
     let bot_id = ctx.cache.current_user().id;
     if message.author.bot || message.author.id == bot_id {
         return Ok(());
     }
+    if !data.asking.take_event(message.id.get()) {
+        return Ok(());
+    }
     let mentioned = message.mentions.iter().any(|u| u.id == bot_id)
         || message.content.contains(&format!("<@{bot_id}>"))
         || message.content.contains(&format!("<@!{bot_id}>"));
-    let server = data.server(message.guild_id).await;
-    let source = if message.guild_id.is_none() {
-        Source::Dm
-    } else if mentioned {
-        Source::Mention
-    } else if server.settings.channels.contains(&message.channel_id.get()) || !server.settings.require_mention
-    {
-        Source::Channel
-    } else {
-        return Ok(());
+    let asker = Asker {
+        user: message.author.id.get(),
+        guild: message.guild_id.map(|g| g.get()),
     };
-    let started = Instant::now();
-    let engine = data.engine();
-    let answer = engine.answer_with(&message.content, Some(&server.aliases));
-    // Without a mention, only questions about jobs are answered, not every chat line.
-    let wanted = match source {
-        Source::Dm | Source::Mention => true,
-        Source::Channel if server.settings.require_mention => answer.status != Status::NotUnderstood,
-        Source::Channel => answer.status == Status::Answered,
+    let via = Via::Message {
+        channel: message.channel_id.get(),
+        mentioned,
     };
-    if !wanted || !data.first_time(message.id.get()) {
-        return Ok(());
-    }
-    tracing::debug!(text = %message.content, "question from a message");
-    match data.cooldown(
-        message.guild_id,
-        message.author.id.get(),
-        server.settings.cooldown_secs,
-    ) {
-        CooldownCheck::Ready => {}
-        CooldownCheck::Quiet => return Ok(()),
-        CooldownCheck::Wait { seconds } => {
+    let text = crate::markup::strip_markup(&message.content);
+    match data.asking.ask(asker, via, Question::Text(&text)).await {
+        Outcome::Ignore | Outcome::Cooldown { told: true, .. } => Ok(()),
+        Outcome::Cooldown { seconds, told: false } => {
             let note = CreateMessage::new()
                 .content(render::cooldown_note(seconds))
                 .allowed_mentions(no_pings());
             if let Err(error) = message.author.direct_message(&ctx.http, note).await {
                 tracing::debug!(error = %error, "could not send the cooldown note");
             }
-            return Ok(());
+            Ok(())
+        }
+        Outcome::Reply { reply, private: true } => {
+            let dm = message.author.create_dm_channel(&ctx.http).await?;
+            send::post(&ctx.http, dm.id, &reply, None).await?;
+            Ok(())
+        }
+        Outcome::Reply {
+            reply,
+            private: false,
+        } => {
+            send::post(&ctx.http, message.channel_id, &reply, Some(message)).await?;
+            Ok(())
         }
     }
-    let mut reply = render::answer(&engine, &answer);
-    if !server.settings.private_replies || source == Source::Dm {
-        render::add_delete_button(&mut reply, message.author.id.get());
-    }
-    let result = if server.settings.private_replies && source != Source::Dm {
-        match message.author.create_dm_channel(&ctx.http).await {
-            Ok(dm) => send::post(&ctx.http, dm.id, &reply, None).await,
-            Err(error) => Err(error.into()),
-        }
-    } else {
-        send::post(&ctx.http, message.channel_id, &reply, Some(message)).await
-    };
-    data.finish(message.guild_id, source.name(), &answer, started);
-    result?;
-    Ok(())
 }
 
-/// A click on an aspect menu, a "did you mean" button or a page button: the reply is
-/// edited in place.
+/// A click on an aspect menu, a "did you mean", career-path or page button (the reply is
+/// edited in place), or a delete button.
 async fn on_component(
     ctx: &SerenityContext,
     component: &ComponentInteraction,
@@ -148,52 +103,60 @@ async fn on_component(
     let Some(action) = Action::parse(&component.data.custom_id) else {
         return Ok(());
     };
-    if !data.first_time(component.id.get()) {
+    if !data.asking.take_event(component.id.get()) {
         return Ok(());
     }
-    if let Action::Delete(asker) = action {
-        return delete_answer(ctx, component, asker).await;
-    }
-    let started = Instant::now();
-    let engine = data.engine();
-    let (mut reply, answer) = match action {
-        Action::Delete(_) => return Ok(()),
-        Action::Roles(page) => (render::roles_page(&engine, page), None),
-        Action::Ask(id, aspect) => match engine.answer_about(&[&id], aspect) {
-            Some(answer) => (render::answer(&engine, &answer), Some(answer)),
-            None => (gone(&engine), None),
-        },
-        Action::View(ids) => {
-            let aspect = match &component.data.kind {
-                ComponentInteractionDataKind::StringSelect { values } => values
-                    .first()
-                    .and_then(|v| Aspect::parse(v))
-                    .unwrap_or(Aspect::Overview),
-                _ => Aspect::Overview,
-            };
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            match engine.answer_about(&ids, aspect) {
-                Some(answer) => (render::answer(&engine, &answer), Some(answer)),
-                None => (gone(&engine), None),
-            }
+    let question = match action {
+        Action::Delete(asker) => return delete_answer(ctx, component, asker).await,
+        Action::Roles(page) => {
+            let reply = render::roles_page(&data.knowledge.engine(), page);
+            return update(ctx, component, &reply).await;
         }
+        Action::Ask(role, aspect) => Question::Known {
+            roles: vec![role],
+            aspect,
+        },
+        Action::View(roles) => Question::Known {
+            roles,
+            aspect: picked_aspect(component).unwrap_or(Aspect::Overview),
+        },
     };
-    // The answer keeps its delete button when it switches aspect.
-    if let Some(asker) = delete_button_owner(component) {
-        render::add_delete_button(&mut reply, asker);
+    let asker = Asker {
+        user: component.user.id.get(),
+        guild: component.guild_id.map(|g| g.get()),
+    };
+    let via = Via::Component {
+        delete_owner: delete_button_owner(component),
+    };
+    match data.asking.ask(asker, via, question).await {
+        Outcome::Reply { reply, .. } => update(ctx, component, &reply).await,
+        Outcome::Cooldown { .. } | Outcome::Ignore => Ok(()),
     }
-    // The new files replace the old ones, so a chart goes when the aspect is not salary.
+}
+
+/// Replaces the clicked message with `reply`, keeping it private if it was. The new files
+/// replace the old ones, so a chart goes when the aspect is not salary.
+async fn update(
+    ctx: &SerenityContext,
+    component: &ComponentInteraction,
+    reply: &render::Reply,
+) -> Result<(), Error> {
     let ephemeral = component
         .message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
     let interaction = (component.id, component.token.as_str());
-    let result = send::respond(&ctx.http, interaction, send::UPDATE_MESSAGE, &reply, ephemeral).await;
-    if let Some(answer) = answer {
-        data.finish(component.guild_id, "button", &answer, started);
+    send::respond(&ctx.http, interaction, send::UPDATE_MESSAGE, reply, ephemeral).await
+}
+
+/// The aspect picked in a select menu.
+fn picked_aspect(component: &ComponentInteraction) -> Option<Aspect> {
+    match &component.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => {
+            values.first().and_then(|v| Aspect::parse(v))
+        }
+        _ => None,
     }
-    result?;
-    Ok(())
 }
 
 /// Deletes an answer when the member who asked clicks its delete button; anyone else is
@@ -224,7 +187,7 @@ async fn delete_answer(
     Ok(())
 }
 
-/// Who may delete the message a component belongs to, from its delete button.
+/// Who may delete the message a component belongs to, read from its delete button.
 fn delete_button_owner(component: &ComponentInteraction) -> Option<u64> {
     component
         .message
@@ -232,8 +195,8 @@ fn delete_button_owner(component: &ComponentInteraction) -> Option<u64> {
         .iter()
         .flat_map(|row| &row.components)
         .find_map(|c| match c {
-            serenity::all::ActionRowComponent::Button(button) => match &button.data {
-                serenity::all::ButtonKind::NonLink { custom_id, .. } => match Action::parse(custom_id) {
+            ActionRowComponent::Button(button) => match &button.data {
+                ButtonKind::NonLink { custom_id, .. } => match Action::parse(custom_id) {
                     Some(Action::Delete(user)) => Some(user),
                     _ => None,
                 },
@@ -243,9 +206,13 @@ fn delete_button_owner(component: &ComponentInteraction) -> Option<u64> {
         })
 }
 
-/// The reply when a button names a role that the knowledge no longer has.
-fn gone(engine: &crate::engine::Engine) -> Reply {
-    let mut reply = render::roles_page(engine, 0);
-    reply.content = "That role is no longer in my knowledge; here is what I know now.".to_string();
-    reply
+/// The bot was removed from `guild`: its settings go.
+async fn left_server(data: &Data, guild: u64) {
+    data.asking.servers.remove(guild).await;
+    match data.store.delete_guild(guild).await {
+        Ok(()) => tracing::info!(guild, "removed from a server; its settings are deleted"),
+        Err(error) => {
+            tracing::warn!(guild, error = %error, "removed from a server; settings not deleted")
+        }
+    }
 }

@@ -10,6 +10,7 @@ use serenity::all::{
     CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
+use crate::discord::custom_id::Action;
 use crate::discord::limits;
 use crate::engine::answer::{describe_figure, Answer, CareerPath, Status};
 use crate::engine::aspect::Aspect;
@@ -50,43 +51,6 @@ pub fn no_pings() -> CreateAllowedMentions {
         .replied_user(false)
 }
 
-/// What a component's `custom_id` asks for when someone clicks it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Show these roles (one or two ids) on the aspect the user picks.
-    View(Vec<String>),
-    /// Answer about one role on one aspect ("did you mean" buttons).
-    Ask(String, Aspect),
-    /// Show a page of the role list.
-    Roles(usize),
-    /// Delete this answer; only the member with this user id may.
-    Delete(u64),
-}
-
-impl Action {
-    /// The `custom_id` for this action (at most 100 characters; role ids are short).
-    pub fn custom_id(&self) -> String {
-        match self {
-            Action::View(ids) => format!("rc:view:{}", ids.join("+")),
-            Action::Ask(id, aspect) => format!("rc:ask:{}:{id}", aspect.id()),
-            Action::Roles(page) => format!("rc:roles:{page}"),
-            Action::Delete(user) => format!("rc:del:{user}"),
-        }
-    }
-
-    /// Reads a `custom_id`; `None` for ids this bot did not make.
-    pub fn parse(custom_id: &str) -> Option<Action> {
-        let mut parts = custom_id.strip_prefix("rc:")?.splitn(3, ':');
-        match (parts.next()?, parts.next(), parts.next()) {
-            ("view", Some(ids), None) => Some(Action::View(ids.split('+').map(str::to_string).collect())),
-            ("ask", Some(aspect), Some(id)) => Some(Action::Ask(id.to_string(), Aspect::parse(aspect)?)),
-            ("roles", Some(page), None) => page.parse().ok().map(Action::Roles),
-            ("del", Some(user), None) => user.parse().ok().map(Action::Delete),
-            _ => None,
-        }
-    }
-}
-
 const ANSWER_COLOUR: Colour = Colour::from_rgb(0x4f, 0x7c, 0xac);
 const HINT_COLOUR: Colour = Colour::from_rgb(0x99, 0x99, 0x99);
 
@@ -122,6 +86,9 @@ pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
                 .map(|p| p.text.as_str())
                 .collect::<Vec<_>>()
                 .join("\n\n");
+            if answer.offer_role_list {
+                text.push_str(" Type /roles to see the roles I know.");
+            }
             if !answer.suggestions.is_empty() {
                 text.push_str("\n\nDid you mean one of these?");
             }
@@ -135,7 +102,7 @@ pub fn answer(engine: &Engine, answer: &Answer) -> Reply {
                 .filter_map(|id| engine.knowledge().role(id))
                 .take(limits::BUTTONS_PER_ROW - 1)
                 .map(|role| {
-                    CreateButton::new(Action::Ask(role.id.clone(), answer.asked_aspect).custom_id())
+                    CreateButton::new(Action::ask(&role.id, answer.asked_aspect).custom_id())
                         .label(fit(&defuse(&role.name), limits::BUTTON_LABEL))
                         .style(ButtonStyle::Primary)
                 })
@@ -177,26 +144,7 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
     if let Some(path) = &answer.path {
         fields.push(("Career path".into(), path_text(path, engine.knowledge()), false));
     }
-    if !answer.figures.is_empty() {
-        if answer.roles.len() == 2 {
-            // One inline column of figures per role, so the two sit side by side.
-            let mut names: Vec<&str> = answer.figures.iter().map(|f| f.role.as_str()).collect();
-            names.dedup();
-            for name in names {
-                let lines: Vec<String> = answer
-                    .figures
-                    .iter()
-                    .filter(|f| f.role == name)
-                    .take(4)
-                    .map(figure_line)
-                    .collect();
-                fields.push((format!("{name}: key figures"), lines.join("\n"), true));
-            }
-        } else {
-            let lines: Vec<String> = answer.figures.iter().take(8).map(figure_line).collect();
-            fields.push(("Key figures".into(), lines.join("\n"), false));
-        }
-    }
+    fields.extend(figure_fields(answer));
     if let Some(verdict) = &answer.verdict {
         fields.push(("Who earns more".into(), verdict.clone(), false));
     }
@@ -205,7 +153,7 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
     let fields: Vec<(String, String, bool)> = fields
         .into_iter()
         .filter(|(_, value, _)| !value.trim().is_empty())
-        .take(25)
+        .take(limits::FIELDS)
         .map(|(name, value, inline)| {
             (
                 fit(&defuse(&name), limits::FIELD_NAME),
@@ -237,6 +185,32 @@ fn answered_embed(engine: &Engine, answer: &Answer) -> CreateEmbed {
         embed = embed.footer(CreateEmbedFooter::new(footer));
     }
     embed
+}
+
+/// The key salary figures as fields: one inline column per role when two are compared.
+fn figure_fields(answer: &Answer) -> Vec<(String, String, bool)> {
+    if answer.figures.is_empty() {
+        return Vec::new();
+    }
+    if answer.roles.len() != 2 {
+        let lines: Vec<String> = answer.figures.iter().take(8).map(figure_line).collect();
+        return vec![("Key figures".into(), lines.join("\n"), false)];
+    }
+    let mut names: Vec<&str> = answer.figures.iter().map(|f| f.role.as_str()).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let lines: Vec<String> = answer
+                .figures
+                .iter()
+                .filter(|f| f.role == name)
+                .take(4)
+                .map(figure_line)
+                .collect();
+            (format!("{name}: key figures"), lines.join("\n"), true)
+        })
+        .collect()
 }
 
 /// Shortens the longest field values, at sentence boundaries, until all fields together
@@ -285,7 +259,7 @@ fn path_buttons(engine: &Engine, path: &CareerPath) -> Option<CreateActionRow> {
         .filter_map(|id| engine.knowledge().role(id))
         .take(limits::BUTTONS_PER_ROW)
         .map(|role| {
-            CreateButton::new(Action::Ask(role.id.clone(), Aspect::Overview).custom_id())
+            CreateButton::new(Action::ask(&role.id, Aspect::Overview).custom_id())
                 .label(fit(&defuse(&role.name), limits::BUTTON_LABEL))
                 .style(ButtonStyle::Secondary)
         })
@@ -309,7 +283,7 @@ fn aspect_menu(role_ids: &[String], current: Aspect) -> CreateActionRow {
         .collect();
     CreateActionRow::SelectMenu(
         CreateSelectMenu::new(
-            Action::View(role_ids.to_vec()).custom_id(),
+            Action::view(role_ids).custom_id(),
             CreateSelectMenuKind::String { options },
         )
         .placeholder("Show another aspect"),
@@ -360,6 +334,13 @@ pub fn roles_page(engine: &Engine, page: usize) -> Reply {
         components,
         chart: None,
     }
+}
+
+/// The reply when a button names a role that the knowledge no longer has.
+pub fn role_gone(engine: &Engine) -> Reply {
+    let mut reply = roles_page(engine, 0);
+    reply.content = "That role is no longer in my knowledge; here is what I know now.".to_string();
+    reply
 }
 
 /// What can be asked, with examples made from the knowledge's own roles.

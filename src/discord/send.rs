@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use serenity::all::{ChannelId, Http, HttpError, InteractionId, Message};
 
 use crate::discord::render::{Reply, CHART_FILE};
-use crate::discord::Error;
+use crate::discord::types::Error;
 
 /// Interaction callback types used here.
 pub const CHANNEL_MESSAGE: u8 = 4;

@@ -69,6 +69,11 @@ pub struct Answer {
     pub asked_aspect: Aspect,
     /// For an unknown role, the words that named it ("executive director").
     pub unknown_name: Option<String>,
+    /// The asker would be helped by the list of roles the knowledge has (the role they
+    /// named is not in it). The engine has no words for how to get that list, since each
+    /// front end offers it its own way: a renderer that sees this adds its own hint (the
+    /// terminal's `roles` command, a chat command or button).
+    pub offer_role_list: bool,
     /// Where the role sits on a career ladder, when the question asked about the path.
     pub path: Option<CareerPath>,
 }
@@ -101,6 +106,7 @@ impl Answer {
             suggestions: Vec::new(),
             asked_aspect: Aspect::Overview,
             unknown_name: None,
+            offer_role_list: false,
             path: None,
         }
     }
@@ -368,8 +374,9 @@ fn unknown_role(knowledge: &Knowledge, question: &Question) -> Answer {
     let mut answer = Answer::empty(Status::UnknownRole, "I don't know that role".to_string());
     answer.parts = vec![Part {
         heading: None,
-        text: "I could not find that role in my knowledge. Type `roles` (or /roles on Discord) to see the roles I know.".to_string(),
+        text: "I could not find that role in my knowledge.".to_string(),
     }];
+    answer.offer_role_list = true;
     answer.suggestions = question
         .suggestions
         .iter()
@@ -378,6 +385,36 @@ fn unknown_role(knowledge: &Knowledge, question: &Question) -> Answer {
     let name: String = question.job_words.join(" ").chars().take(60).collect();
     answer.unknown_name = Some(name).filter(|n| !n.is_empty());
     answer
+}
+
+/// The answer when `typed` (a role typed into a command's option) names no single role:
+/// "I don't know that role", offering `suggestions` (role ids). The notes and unknown name
+/// of `read`, the answer the text got as a question, are kept.
+pub fn not_a_role(typed: &str, suggestions: Vec<String>, read: Answer) -> Answer {
+    let mut answer = Answer::empty(Status::UnknownRole, "I don't know that role".to_string());
+    answer.parts = vec![Part {
+        heading: None,
+        text: format!("\"{}\" is not a role I know.", clip(typed, 100)),
+    }];
+    answer.suggestions = suggestions;
+    answer.notes = read.notes;
+    answer.unknown_name = read.unknown_name;
+    answer.asked_aspect = read.asked_aspect;
+    answer
+}
+
+/// `text` without surrounding space, cut to fewer than `max` characters at a word
+/// boundary (mid-word when it is one word) and marked with "…" when cut.
+fn clip(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(2)).collect();
+    match cut.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => format!("{}…", cut[..space].trim_end()),
+        _ => format!("{cut}…"),
+    }
 }
 
 fn not_understood(knowledge: &Knowledge) -> Answer {
@@ -425,7 +462,14 @@ fn ambiguous(knowledge: &Knowledge, options: &[Mention]) -> Answer {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::{clip, money};
+
+    #[test]
+    fn clipping_keeps_short_text_and_cuts_long_text_at_a_word() {
+        assert_eq!(clip("  line producer ", 100), "line producer");
+        assert_eq!(clip("one two three four", 12), "one two…");
+        assert_eq!(clip(&"x".repeat(200), 100), format!("{}…", "x".repeat(98)));
+    }
 
     #[test]
     fn amounts_are_grouped_with_their_currency() {

@@ -80,7 +80,7 @@ impl Matcher {
                     }
                 }
             }
-            for phrase in std::iter::once(&role.name).chain(&role.aliases) {
+            for phrase in role.names() {
                 builder.add_phrase(&mut matcher, role_id, phrase);
             }
             if name_words.len() >= 2 {
@@ -302,12 +302,7 @@ impl Builder {
         if words.is_empty() {
             return;
         }
-        let key = words
-            .iter()
-            .map(|t| t.word.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !self.seen.insert((role, key, acronym)) {
+        if !self.seen.insert((role, normalize::words_key(&words), acronym)) {
             return;
         }
         let id = matcher.phrases.len() as u32;

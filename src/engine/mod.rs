@@ -5,7 +5,6 @@
 
 pub mod answer;
 pub mod aspect;
-mod document;
 pub mod knowledge;
 pub mod matcher;
 pub mod normalize;
@@ -14,7 +13,7 @@ pub mod text;
 
 use std::path::Path;
 
-use crate::engine::answer::Answer;
+use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{Knowledge, LoadError, Role};
 use crate::engine::matcher::Matcher;
@@ -80,6 +79,34 @@ impl Engine {
         }
     }
 
+    /// Resolves a role typed into a command's option to its id: an exact role id (as
+    /// autocomplete fills in), else text that names exactly one role, by its name, an
+    /// alias, one of `aliases` or a near miss. Otherwise the `Err` is the answer to send
+    /// instead, about the asked `aspect`: the "which role do you mean?" or "did you mean"
+    /// answer the text gets as a question, or "I don't know that role" with the roles whose
+    /// names fit the text best.
+    pub fn resolve_role(
+        &self,
+        typed: &str,
+        aliases: Option<&Aliases>,
+        aspect: Aspect,
+    ) -> Result<String, Box<Answer>> {
+        if self.knowledge.role(typed).is_some() {
+            return Ok(typed.to_string());
+        }
+        let read = self.answer_with(typed, aliases);
+        let mut unknown = match (read.status, read.roles.as_slice()) {
+            (Status::Answered, [id]) => return Ok(id.clone()),
+            (Status::UnknownRole | Status::NotUnderstood, _) if !read.suggestions.is_empty() => read,
+            _ => {
+                let suggestions = self.suggest(typed, 4).iter().map(|r| r.id.clone()).collect();
+                answer::not_a_role(typed, suggestions, read)
+            }
+        };
+        unknown.asked_aspect = aspect;
+        Err(Box::new(unknown))
+    }
+
     /// The career path of a known role id (`/path`); `None` when the id is unknown.
     pub fn path_of(&self, role_id: &str) -> Option<Answer> {
         self.knowledge
@@ -127,8 +154,7 @@ impl Engine {
 /// How well `typed` fits a role's name or aliases: prefix and substring matches first,
 /// then string similarity.
 fn suggestion_score(typed: &str, role: &Role) -> f64 {
-    std::iter::once(&role.name)
-        .chain(&role.aliases)
+    role.names()
         .map(|phrase| {
             let phrase = phrase.to_lowercase();
             if phrase.starts_with(typed) {
@@ -140,4 +166,105 @@ fn suggestion_score(typed: &str, role: &Role) -> f64 {
             }
         })
         .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> Engine {
+        Engine::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"))
+            .expect("shipped knowledge loads")
+    }
+
+    #[test]
+    fn a_typed_role_resolves_by_id_name_alias_or_near_miss() {
+        let engine = shipped();
+        for typed in ["line-producer", "Line Producer", "line producers"] {
+            assert_eq!(
+                engine.resolve_role(typed, None, Aspect::Overview),
+                Ok("line-producer".to_string()),
+                "{typed}"
+            );
+        }
+        for typed in ["EP", "exec prodcer"] {
+            assert_eq!(
+                engine.resolve_role(typed, None, Aspect::Overview),
+                Ok("executive-producer".to_string()),
+                "{typed}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_server_alias_resolves_only_where_it_is_given() {
+        let engine = shipped();
+        let aliases = engine.aliases(&[("the boss".to_string(), "executive-producer".to_string())]);
+        assert_eq!(
+            engine.resolve_role("the boss", Some(&aliases), Aspect::Salary),
+            Ok("executive-producer".to_string())
+        );
+        assert!(engine.resolve_role("the boss", None, Aspect::Salary).is_err());
+    }
+
+    /// The answer to `typed` when it names no single role, checked for what every "I don't
+    /// know that role" answer says.
+    fn not_a_role(engine: &Engine, typed: &str, aspect: Aspect) -> Answer {
+        let answer = *engine
+            .resolve_role(typed, None, aspect)
+            .expect_err("not one role");
+        assert_eq!(
+            (answer.status, answer.title.as_str()),
+            (Status::UnknownRole, "I don't know that role")
+        );
+        let texts: Vec<&str> = answer.parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, [format!("\"{}\" is not a role I know.", typed.trim())]);
+        assert_eq!(answer.asked_aspect, aspect);
+        assert!(answer.roles.is_empty() && answer.aspect.is_none());
+        answer
+    }
+
+    #[test]
+    fn text_naming_no_role_gets_the_unknown_role_answer_on_the_asked_aspect() {
+        let engine = shipped();
+        let answer = not_a_role(&engine, "  astronaut ", Aspect::Salary);
+        let suggested: Vec<&str> = engine
+            .suggest("  astronaut ", 4)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(answer.suggestions, suggested);
+    }
+
+    #[test]
+    fn text_naming_two_roles_is_not_one_role() {
+        not_a_role(&shipped(), "EP vs line producer", Aspect::Duties);
+    }
+
+    #[test]
+    fn an_unknown_role_with_suggestions_keeps_the_question_answer() {
+        let engine = shipped();
+        let read = engine.answer("assistant");
+        assert!(read.status == Status::UnknownRole && !read.suggestions.is_empty());
+        let answer = engine
+            .resolve_role("assistant", None, Aspect::Skills)
+            .expect_err("not one role");
+        assert_eq!(
+            (&answer.title, &answer.parts, &answer.suggestions),
+            (&read.title, &read.parts, &read.suggestions)
+        );
+        assert!(answer.offer_role_list);
+        assert_eq!(answer.asked_aspect, Aspect::Skills);
+    }
+
+    #[test]
+    fn a_long_typed_name_is_quoted_at_most_100_characters_long() {
+        let engine = shipped();
+        let typed = "very ".repeat(100);
+        let answer = engine
+            .resolve_role(&typed, None, Aspect::Overview)
+            .expect_err("not a role");
+        let quoted = answer.parts[0].text.split('"').nth(1).expect("quoted");
+        assert!(quoted.chars().count() <= 100 && quoted.ends_with('…'), "{quoted}");
+    }
 }

@@ -1,8 +1,9 @@
-//! Turns raw chat text into comparable words.
+//! Turns question text into comparable words.
 //!
 //! Both the knowledge (role names, aliases) and questions go through the same functions,
 //! so a role matches a question exactly when their normalised words agree. Everything
-//! here is total: any input, however hostile, yields a (possibly empty) token list.
+//! here is total: any input, however hostile, yields a (possibly empty) token list. The
+//! text is plain: a front end removes its own markup (chat mentions and the like) first.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -24,17 +25,16 @@ pub struct Token {
     pub connector: bool,
 }
 
-/// Splits `text` into tokens after removing Discord mentions, control characters and
-/// punctuation. A parenthesised expansion right after an abbreviation replaces it, so
+/// Splits `text` into tokens after removing control characters and punctuation. A
+/// parenthesised expansion right after an abbreviation replaces it, so
 /// "PA (personal assistant)" reads as "personal assistant".
 pub fn tokenize(text: &str) -> Vec<Token> {
     let text = truncate(text, MAX_QUESTION_BYTES);
     // Compatibility forms can expand a character many times over: cut again after.
     let text: String = text.nfkc().collect();
     let text = truncate(&text, MAX_QUESTION_BYTES);
-    let text = strip_mentions(text);
     let mut tokens = Vec::new();
-    for piece in split_pieces(&text) {
+    for piece in split_pieces(text) {
         match piece {
             Piece::Word(original) => push_word(&mut tokens, &original),
             Piece::Connector => tokens.push(connector_token()),
@@ -51,6 +51,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Normalises a role name or alias into the words a question must contain.
 pub fn phrase_words(phrase: &str) -> Vec<Token> {
     tokenize(phrase).into_iter().filter(|t| !t.connector).collect()
+}
+
+/// The key that decides when two names or aliases are the same phrase: their normalised
+/// words joined by single spaces ("Executive Producers" and "executive-producer" both give
+/// "executive producer"). Empty when the phrase has no letters or digits.
+pub fn phrase_key(phrase: &str) -> String {
+    words_key(&phrase_words(phrase))
+}
+
+/// [`phrase_key`] of phrase words already normalised.
+pub fn words_key(words: &[Token]) -> String {
+    let words: Vec<&str> = words.iter().map(|t| t.word.as_str()).collect();
+    words.join(" ")
 }
 
 /// Reduces a lowercase word to its singular form.
@@ -91,49 +104,6 @@ fn truncate(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-/// Removes `<@123>`, `<@!123>`, `<@&123>`, `<#123>`, custom emoji `<:name:123>` and
-/// `@everyone` / `@here`, which carry no meaning for a question.
-fn strip_mentions(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        match after.find('>') {
-            Some(end) if is_discord_markup(&after[1..end]) => {
-                out.push(' ');
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = &after[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out.replace("@everyone", " ").replace("@here", " ")
-}
-
-fn is_discord_markup(inner: &str) -> bool {
-    let body = inner
-        .strip_prefix("@!")
-        .or_else(|| inner.strip_prefix("@&"))
-        .or_else(|| inner.strip_prefix('@'))
-        .or_else(|| inner.strip_prefix('#'));
-    let is_id = |id: &str| !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
-    if let Some(id) = body {
-        return is_id(id);
-    }
-    // Custom emoji: `<:name:id>` or `<a:name:id>`, names of letters, digits and '_'.
-    let emoji = inner.strip_prefix("a:").or_else(|| inner.strip_prefix(':'));
-    emoji.and_then(|e| e.split_once(':')).is_some_and(|(name, id)| {
-        !name.is_empty()
-            && name.len() <= 32
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-            && is_id(id)
-    })
 }
 
 enum Piece {
@@ -236,14 +206,22 @@ mod tests {
     }
 
     #[test]
-    fn mentions_punctuation_and_plurals_are_normalised() {
-        assert_eq!(words("<@!123> What do EPs earn?"), "what do ep earn");
+    fn punctuation_and_plurals_are_normalised() {
+        assert_eq!(words("What do EPs earn?"), "what do ep earn");
         assert_eq!(words("the co-producer's pay"), "the co producer pay");
         assert_eq!(
             words("Ｐｒｏｄｕｃｅｒｓ vs asst. producers"),
             "producer | asst producer"
         );
-        assert_eq!(words("@everyone <@&55> <#9> hi <notatag>"), "hi notatag");
+    }
+
+    #[test]
+    fn a_phrase_key_ignores_case_plurals_and_punctuation() {
+        assert_eq!(phrase_key("Executive Producers"), "executive producer");
+        assert_eq!(phrase_key(" executive-producer "), "executive producer");
+        assert_eq!(phrase_key("PAs"), "pa");
+        assert_eq!(phrase_key("EP / or"), "ep");
+        assert_eq!(phrase_key("?!"), "");
     }
 
     #[test]

@@ -1,4 +1,7 @@
 //! Renders an answer as plain text, for the terminal and for `--json`'s `text` field.
+//!
+//! The terminal front ends (`rolecall ask`, the console) have a `roles` command, so this
+//! renderer is where an answer that offers the role list names it.
 
 use crate::engine::answer::{describe_figure, Answer, CareerPath};
 use crate::engine::knowledge::Knowledge;
@@ -13,6 +16,17 @@ pub fn render(answer: &Answer, knowledge: &Knowledge) -> String {
         match &part.heading {
             Some(heading) => out.push(format!("{heading}:\n{}", part.text)),
             None => out.push(part.text.clone()),
+        }
+    }
+    if answer.offer_role_list {
+        // The terminal's own way to list the roles, after the answer's text.
+        let hint = "Type `roles` to see the roles I know.";
+        match out.last_mut() {
+            Some(last) if !answer.parts.is_empty() => {
+                last.push(' ');
+                last.push_str(hint);
+            }
+            _ => out.push(hint.to_string()),
         }
     }
     if let Some(path) = &answer.path {

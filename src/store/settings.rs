@@ -1,6 +1,6 @@
 //! One server's settings, with the rules that keep them sensible.
 
-use crate::engine::normalize;
+use crate::engine::normalize::phrase_key;
 use crate::engine::Engine;
 
 /// The longest cooldown an admin can set, in seconds (one hour).
@@ -37,53 +37,115 @@ impl Default for GuildSettings {
     }
 }
 
-/// Checks a cooldown typed by an admin.
-pub fn validate_cooldown(seconds: i64) -> Result<u32, String> {
+/// Why a cooldown typed by an admin is refused. The message is the reply the admin sees.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CooldownError {
+    /// Below 0 or above [`MAX_COOLDOWN_SECS`].
+    #[error(
+        "The cooldown must be between 0 (off) and {max} seconds; {seconds} is not. Nothing was changed."
+    )]
+    OutOfRange { seconds: i64, max: i64 },
+}
+
+/// Checks a cooldown typed by an admin: whole seconds from 0 to [`MAX_COOLDOWN_SECS`].
+pub fn validate_cooldown(seconds: i64) -> Result<u32, CooldownError> {
     if (0..=MAX_COOLDOWN_SECS).contains(&seconds) {
         Ok(seconds as u32)
     } else {
-        Err(format!(
-            "The cooldown must be between 0 (off) and {MAX_COOLDOWN_SECS} seconds; {seconds} is not. Nothing was changed."
-        ))
+        Err(CooldownError::OutOfRange {
+            seconds,
+            max: MAX_COOLDOWN_SECS,
+        })
     }
 }
 
+/// Why an extra alias is refused. The message is the reply the admin sees.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AliasError {
+    /// The alias has no letters or digits, so it could never match a question.
+    #[error("An alias needs letters or digits. Nothing was changed.")]
+    NoLetters,
+    /// The alias is longer than `max` characters.
+    #[error("An alias can be at most {max} characters. Nothing was changed.")]
+    TooLong { max: usize },
+    /// The knowledge has no role with this id.
+    #[error("There is no role \"{id}\"; pick one from the list. Nothing was changed.")]
+    UnknownRole { id: String },
+    /// The alias is already a name or alias of the role called `role_name`.
+    #[error(
+        "\"{alias}\" is already a name of the role {role_name}; aliases must be new names. Nothing was changed."
+    )]
+    Taken { alias: String, role_name: String },
+}
+
 /// Checks an extra alias: it must have letters, be short, name a known role, and not be
-/// the name or alias of a role already. Returns the alias as it will be stored.
-pub fn validate_alias(engine: &Engine, alias: &str, role_id: &str) -> Result<String, String> {
+/// the name or alias of a role already ([`Knowledge::name_owner`]). Returns the alias as
+/// it will be stored.
+///
+/// [`Knowledge::name_owner`]: crate::engine::knowledge::Knowledge::name_owner
+pub fn validate_alias(engine: &Engine, alias: &str, role_id: &str) -> Result<String, AliasError> {
     let alias = alias.trim();
-    let words = normalize::phrase_words(alias);
-    if words.is_empty() {
-        return Err("An alias needs letters or digits. Nothing was changed.".into());
+    if phrase_key(alias).is_empty() {
+        return Err(AliasError::NoLetters);
     }
     if alias.chars().count() > MAX_ALIAS_CHARS {
-        return Err(format!(
-            "An alias can be at most {MAX_ALIAS_CHARS} characters. Nothing was changed."
-        ));
+        return Err(AliasError::TooLong { max: MAX_ALIAS_CHARS });
     }
-    if engine.knowledge().role(role_id).is_none() {
-        return Err(format!(
-            "There is no role \"{role_id}\"; pick one from the list. Nothing was changed."
-        ));
+    let knowledge = engine.knowledge();
+    if knowledge.role(role_id).is_none() {
+        return Err(AliasError::UnknownRole {
+            id: role_id.to_string(),
+        });
     }
-    let key = |phrase: &str| {
-        normalize::phrase_words(phrase)
-            .iter()
-            .map(|t| t.word.clone())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let wanted = key(alias);
-    for role in &engine.knowledge().roles {
-        if std::iter::once(&role.name)
-            .chain(&role.aliases)
-            .any(|name| key(name) == wanted)
-        {
-            return Err(format!(
-                "\"{alias}\" is already a name of the role {}; aliases must be new names. Nothing was changed.",
-                role.name
-            ));
-        }
+    if let Some(owner) = knowledge.name_owner(alias) {
+        return Err(AliasError::Taken {
+            alias: alias.to_string(),
+            role_name: owner.name.clone(),
+        });
     }
     Ok(alias.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> Engine {
+        Engine::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge")).expect("loads")
+    }
+
+    #[test]
+    fn cooldown_errors_say_the_range() {
+        assert_eq!(validate_cooldown(3600), Ok(3600));
+        assert_eq!(
+            validate_cooldown(-1).unwrap_err().to_string(),
+            "The cooldown must be between 0 (off) and 3600 seconds; -1 is not. Nothing was changed."
+        );
+    }
+
+    #[test]
+    fn alias_errors_keep_their_sentences() {
+        let engine = shipped();
+        let refused = |alias: &str, role: &str| validate_alias(&engine, alias, role).unwrap_err().to_string();
+        assert_eq!(
+            refused(" ?! ", "producer"),
+            "An alias needs letters or digits. Nothing was changed."
+        );
+        assert_eq!(
+            refused(&"a".repeat(51), "producer"),
+            "An alias can be at most 50 characters. Nothing was changed."
+        );
+        assert_eq!(
+            refused("the boss", "no-such-role"),
+            "There is no role \"no-such-role\"; pick one from the list. Nothing was changed."
+        );
+        assert_eq!(
+            refused(" Executive Producers ", "producer"),
+            "\"Executive Producers\" is already a name of the role Executive producer; aliases must be new names. Nothing was changed."
+        );
+        assert_eq!(
+            validate_alias(&engine, "  the boss ", "producer"),
+            Ok("the boss".to_string())
+        );
+    }
 }

@@ -296,3 +296,22 @@ fn chart_writes_a_png_of_the_reported_size_or_says_why_there_is_none() {
     );
     assert!(!none.exists());
 }
+
+#[test]
+fn chat_markup_copied_with_a_question_is_ignored() {
+    for question in [
+        "<@123456789012345678> how much does a line producer earn?",
+        "<@!42> <#77> how much does a line producer earn? <:wave:123>",
+    ] {
+        let answer = ask_json(&[], question);
+        assert_eq!(answer["status"], "answered", "{question}: {answer}");
+        assert_eq!(
+            answer["roles"],
+            serde_json::json!(["line-producer"]),
+            "{question}"
+        );
+        assert_eq!(answer["aspect"], "salary", "{question}");
+    }
+    let only_markup = ask_json(&[], "<@123456789012345678>");
+    assert_eq!(only_markup["status"], "not_understood");
+}

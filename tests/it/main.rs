@@ -4,6 +4,7 @@
 
 mod accuracy;
 mod cli;
+mod config;
 mod discord;
 mod fake_discord_selftest;
 mod faults;

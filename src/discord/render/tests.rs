@@ -60,19 +60,6 @@ fn mentions_are_defused() {
 }
 
 #[test]
-fn component_ids_round_trip() {
-    for action in [
-        Action::View(vec!["a".into(), "b".into()]),
-        Action::Ask("line-producer".into(), Aspect::Salary),
-        Action::Roles(3),
-    ] {
-        assert!(action.custom_id().len() <= 100);
-        assert_eq!(Action::parse(&action.custom_id()), Some(action));
-    }
-    assert_eq!(Action::parse("someone-else:1"), None);
-}
-
-#[test]
 fn a_long_comparison_stays_within_every_embed_limit() {
     let long = "This sentence is about the role. ".repeat(200);
     let engine = engine_with([&long, &long]);

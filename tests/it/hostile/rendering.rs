@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
+use rolecall::discord::custom_id::Action;
 use rolecall::discord::render;
 use rolecall::engine::answer::Answer;
 use rolecall::engine::aspect::Aspect;
@@ -150,13 +151,13 @@ proptest! {
     fn render_component_ids_read_safely(
         custom_id in prop_oneof!["(?s).{0,120}", "rc:(view|ask|roles):[a-z0-9:+-]{0,60}"],
     ) {
-        if let Some(action) = render::Action::parse(&custom_id) {
-            prop_assert_eq!(render::Action::parse(&action.custom_id()), Some(action.clone()));
-            if let render::Action::View(ids) = action {
-                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                let known = ids.iter().all(|id| shipped().knowledge().role(id).is_some());
-                let answer = shipped().answer_about(&ids, Aspect::Overview);
-                prop_assert_eq!(answer.is_some(), known && (1..=2).contains(&ids.len()));
+        if let Some(action) = Action::parse(&custom_id) {
+            prop_assert_eq!(Action::parse(&action.custom_id()), Some(action.clone()));
+            if let Action::View(roles) = action {
+                let knowledge = shipped().knowledge();
+                let ids: Option<Vec<&str>> = roles.iter().map(|r| r.resolve(knowledge)).collect();
+                let answer = ids.as_deref().and_then(|ids| shipped().answer_about(ids, Aspect::Overview));
+                prop_assert_eq!(answer.is_some(), ids.is_some() && (1..=2).contains(&roles.len()));
             }
         }
     }

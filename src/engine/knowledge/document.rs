@@ -1,11 +1,21 @@
 //! The shape shared by role and comparison files: TOML front matter between `+++`
 //! lines, then `## Heading` sections, one per aspect.
+//!
+//! It knows nothing of files or of what the front matter means: callers pass the text in
+//! and a `report(line, message)` that receives each problem.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::engine::aspect::Aspect;
-use crate::engine::knowledge::{Diagnostic, Section};
+
+/// A section of a role or comparison file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The prose, without the `In short:` line.
+    pub text: String,
+    /// The one-line summary from an `In short:` line, if the file has one.
+    pub in_short: Option<String>,
+}
 
 /// A file split into its front matter and body.
 pub struct Document<'a> {
@@ -19,8 +29,8 @@ pub struct Document<'a> {
     pub body_line: usize,
 }
 
-/// Splits `text` at its `+++` fences.
-pub fn split<'a>(path: &Path, text: &'a str, problems: &mut Vec<Diagnostic>) -> Option<Document<'a>> {
+/// Splits `text` at its `+++` fences; `None` (with a problem reported) when it has none.
+pub fn split<'a>(text: &'a str, report: &mut impl FnMut(usize, String)) -> Option<Document<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut offset = 0;
     let mut fences = Vec::new();
@@ -43,34 +53,22 @@ pub fn split<'a>(path: &Path, text: &'a str, problems: &mut Vec<Diagnostic>) -> 
             body_line: close_line + 1,
         }),
         [(line, _, _)] => {
-            problems.push(Diagnostic {
-                path: path.to_path_buf(),
-                line: *line,
-                message: "front matter is not closed by a `+++` line".into(),
-            });
+            report(*line, "front matter is not closed by a `+++` line".into());
             None
         }
         _ => {
-            problems.push(Diagnostic {
-                path: path.to_path_buf(),
-                line: 1,
-                message: "file must start with TOML front matter between `+++` lines".into(),
-            });
+            report(
+                1,
+                "file must start with TOML front matter between `+++` lines".into(),
+            );
             None
         }
     }
 }
 
 /// Reads the `## Heading` sections of a body. Every aspect must appear exactly once and
-/// have text.
-pub fn sections(path: &Path, doc: &Document, problems: &mut Vec<Diagnostic>) -> BTreeMap<Aspect, Section> {
-    let mut report = |line: usize, message: String| {
-        problems.push(Diagnostic {
-            path: path.to_path_buf(),
-            line,
-            message,
-        })
-    };
+/// have text; what is missing or extra is reported with its line.
+pub fn sections(doc: &Document, report: &mut impl FnMut(usize, String)) -> BTreeMap<Aspect, Section> {
     let mut found: Vec<(Aspect, usize, Vec<&str>)> = Vec::new();
     for (i, line) in doc.body.lines().enumerate() {
         let number = doc.body_line + i;
