@@ -2,7 +2,7 @@
 //! line, whatever the bytes, and a question or alias that is one word of thousands of letters
 //! is answered within bounds of time and memory.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::questions::hostile_question;
 use super::{config, hostile_bytes, shipped};
-use crate::support::{arg, knowledge_dir, role_file, rolecall, root};
+use crate::support::{arg, knowledge_dir, role_file, rolecall, without_token};
 
 fn input_lines(input: &[u8]) -> Vec<&[u8]> {
     let mut lines: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
@@ -125,14 +125,11 @@ fn ask_json_reads_surrogates_nul_and_cr_line_by_line() {
 /// Runs the real binary with a memory cap (`ulimit -v`) and a time limit, killing it past the
 /// limit, so that a blow-up fails this test instead of taking the machine down.
 fn rolecall_bounded(args: &[&str], memory_mib: u64, limit: Duration) -> Result<(Output, Duration), String> {
-    let mut child = Command::new("sh")
+    let mut child = without_token("sh")
         .arg("-c")
         .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", memory_mib * 1024))
         .arg(env!("CARGO_BIN_EXE_rolecall"))
         .args(args)
-        .current_dir(root())
-        .env("DISCORD_TOKEN", "")
-        .env("KNOWLEDGE_DIR", "")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

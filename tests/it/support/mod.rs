@@ -15,14 +15,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `program`, run from the repository root with no Discord token and no knowledge directory
+/// from the environment: both empty, not removed, so a developer's .env file cannot fill them in.
+pub fn without_token(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command
+        .current_dir(root())
+        .env("DISCORD_TOKEN", "")
+        .env("KNOWLEDGE_DIR", "");
+    command
+}
+
 /// Runs the real `rolecall` binary with `args`, feeding `stdin`, with no Discord token.
 pub fn rolecall(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+    let mut child = without_token(env!("CARGO_BIN_EXE_rolecall"))
         .args(args)
-        .current_dir(root())
-        // Empty, not removed, so a developer's .env file cannot fill them in.
-        .env("DISCORD_TOKEN", "")
-        .env("KNOWLEDGE_DIR", "")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

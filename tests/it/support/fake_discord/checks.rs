@@ -19,13 +19,9 @@ pub(super) fn check_request(method: &str, path: &[&str], body: &Value, at: &str)
         ("PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]) => {
             match body.as_array() {
                 Some(commands) => {
-                    if commands.len() > limits::COMMANDS {
-                        out.push(format!(
-                            "{at}: {} commands (max {})",
-                            commands.len(),
-                            limits::COMMANDS
-                        ));
-                    }
+                    at_most(&mut out, at, commands.len(), limits::COMMANDS, |n| {
+                        format!("{n} commands")
+                    });
                     duplicates(commands, "command", at, &mut out, |c| {
                         format!(
                             "{} (type {})",
@@ -63,6 +59,28 @@ pub(super) fn check_request(method: &str, path: &[&str], body: &Value, at: &str)
         _ => {}
     }
     out
+}
+
+/// Adds `{at}: {what} (max {max})` to `out` when `n` is over `max`; `what` says what `n`
+/// counts ("3 embeds", "content has 2001 chars").
+fn at_most(out: &mut Vec<String>, at: &str, n: usize, max: usize, what: impl FnOnce(usize) -> String) {
+    if n > max {
+        out.push(format!("{at}: {} (max {max})", what(n)));
+    }
+}
+
+/// Adds `{at}: {what} (need 1-{max})` to `out` when `n` is 0 or over `max`.
+fn one_to(out: &mut Vec<String>, at: &str, n: usize, max: usize, what: impl FnOnce(usize) -> String) {
+    if !(1..=max).contains(&n) {
+        out.push(format!("{at}: {} (need 1-{max})", what(n)));
+    }
+}
+
+/// Adds `{at}: {what} longer than {max} chars` to `out` when `text` is.
+fn not_longer(out: &mut Vec<String>, at: &str, text: &str, max: usize, what: &str) {
+    if text.chars().count() > max {
+        out.push(format!("{at}: {what} longer than {max} chars"));
+    }
 }
 
 fn str_of<'a>(value: &'a Value, key: &str) -> &'a str {
@@ -129,13 +147,9 @@ fn check_command(command: &Value, at: &str, out: &mut Vec<String>) {
 }
 
 fn check_options(options: &[Value], at: &str, out: &mut Vec<String>) {
-    if options.len() > limits::COMMAND_OPTIONS {
-        out.push(format!(
-            "{at}: {} options (max {})",
-            options.len(),
-            limits::COMMAND_OPTIONS
-        ));
-    }
+    at_most(out, at, options.len(), limits::COMMAND_OPTIONS, |n| {
+        format!("{n} options")
+    });
     duplicates(options, "option", at, out, |o| str_of(o, "name").to_string());
     let mut optional_seen = false;
     for option in options {
@@ -145,13 +159,13 @@ fn check_options(options: &[Value], at: &str, out: &mut Vec<String>) {
         if !valid_name(name) {
             out.push(format!("{at}: name must match ^[-_a-z0-9]{{1,32}}$"));
         }
-        let description = len(option, "description");
-        if !(1..=limits::COMMAND_DESCRIPTION).contains(&description) {
-            out.push(format!(
-                "{at}: description has {description} chars (need 1-{})",
-                limits::COMMAND_DESCRIPTION
-            ));
-        }
+        one_to(
+            out,
+            &at,
+            len(option, "description"),
+            limits::COMMAND_DESCRIPTION,
+            |n| format!("description has {n} chars"),
+        );
         if !(1..=11).contains(&kind) {
             out.push(format!("{at}: invalid option type {kind}"));
         }
@@ -165,13 +179,9 @@ fn check_options(options: &[Value], at: &str, out: &mut Vec<String>) {
         }
         optional_seen |= !required;
         let choices = list(option, "choices");
-        if choices.len() > limits::CHOICES {
-            out.push(format!(
-                "{at}: {} choices (max {})",
-                choices.len(),
-                limits::CHOICES
-            ));
-        }
+        at_most(out, &at, choices.len(), limits::CHOICES, |n| {
+            format!("{n} choices")
+        });
         if !choices.is_empty() && option.get("autocomplete").and_then(Value::as_bool) == Some(true) {
             out.push(format!("{at}: autocomplete options can't have choices"));
         }
@@ -181,35 +191,29 @@ fn check_options(options: &[Value], at: &str, out: &mut Vec<String>) {
 
 fn check_choices(choices: &[Value], at: &str, out: &mut Vec<String>) {
     for choice in choices {
-        let name = len(choice, "name");
-        if !(1..=limits::CHOICE_NAME).contains(&name) {
-            out.push(format!(
-                "{at}: choice name {:?} has {name} chars (need 1-{})",
-                str_of(choice, "name"),
-                limits::CHOICE_NAME
-            ));
-        }
+        let name = str_of(choice, "name");
+        one_to(out, at, name.chars().count(), limits::CHOICE_NAME, |n| {
+            format!("choice name {name:?} has {n} chars")
+        });
         if let Some(value) = choice.get("value").and_then(Value::as_str) {
-            if value.chars().count() > limits::CHOICE_VALUE {
-                out.push(format!(
-                    "{at}: choice value {value:?} longer than {} chars",
-                    limits::CHOICE_VALUE
-                ));
-            }
+            not_longer(
+                out,
+                at,
+                value,
+                limits::CHOICE_VALUE,
+                &format!("choice value {value:?}"),
+            );
         }
     }
 }
 
 fn check_autocomplete(data: &Value, at: &str, out: &mut Vec<String>) {
+    let at = format!("{at} (type 8)");
     let choices = list(data, "choices");
-    if choices.len() > limits::CHOICES {
-        out.push(format!(
-            "{at} (type 8): {} autocomplete choices (max {})",
-            choices.len(),
-            limits::CHOICES
-        ));
-    }
-    check_choices(choices, &format!("{at} (type 8)"), out);
+    at_most(out, &at, choices.len(), limits::CHOICES, |n| {
+        format!("{n} autocomplete choices")
+    });
+    check_choices(choices, &at, out);
 }
 
 /// Checks a message body (create or edit); `creates` also requires `allowed_mentions` and
@@ -222,26 +226,18 @@ fn check_message(body: &Value, at: &str, creates: bool, needs_content: bool, out
         return;
     }
     let content = len(body, "content");
-    if content > limits::CONTENT {
-        out.push(format!(
-            "{at}: content has {content} chars (max {})",
-            limits::CONTENT
-        ));
-    }
+    at_most(out, at, content, limits::CONTENT, |n| {
+        format!("content has {n} chars")
+    });
     let embeds = list(body, "embeds");
-    if embeds.len() > limits::EMBEDS {
-        out.push(format!("{at}: {} embeds (max {})", embeds.len(), limits::EMBEDS));
-    }
+    at_most(out, at, embeds.len(), limits::EMBEDS, |n| format!("{n} embeds"));
     let mut total = 0;
     for (i, embed) in embeds.iter().enumerate() {
         total += check_embed(embed, &format!("{at}: embed {i}"), out);
     }
-    if total > limits::EMBED_TOTAL {
-        out.push(format!(
-            "{at}: embeds have {total} chars in total (max {})",
-            limits::EMBED_TOTAL
-        ));
-    }
+    at_most(out, at, total, limits::EMBED_TOTAL, |n| {
+        format!("embeds have {n} chars in total")
+    });
     let components = list(body, "components");
     check_components(components, at, out);
     if needs_content
@@ -280,9 +276,7 @@ fn check_message(body: &Value, at: &str, creates: bool, needs_content: bool, out
 /// (`limits::EMBED_TOTAL`).
 fn check_embed(embed: &Value, at: &str, out: &mut Vec<String>) -> usize {
     let mut limit = |what: &str, chars: usize, max: usize| {
-        if chars > max {
-            out.push(format!("{at}: {what} has {chars} chars (max {max})"));
-        }
+        at_most(out, at, chars, max, |n| format!("{what} has {n} chars"));
         chars
     };
     let empty = json!({});
@@ -301,9 +295,7 @@ fn check_embed(embed: &Value, at: &str, out: &mut Vec<String>) -> usize {
             limits::FIELD_VALUE,
         );
     }
-    if fields.len() > limits::FIELDS {
-        out.push(format!("{at}: {} fields (max {})", fields.len(), limits::FIELDS));
-    }
+    at_most(out, at, fields.len(), limits::FIELDS, |n| format!("{n} fields"));
     for (i, field) in fields.iter().enumerate() {
         for key in ["name", "value"] {
             if str_of(field, key).trim().is_empty() {
@@ -314,14 +306,12 @@ fn check_embed(embed: &Value, at: &str, out: &mut Vec<String>) -> usize {
     total
 }
 
+/// Checks the action rows of a message: at most `limits::ACTION_ROWS`, each with 1 to
+/// `limits::BUTTONS_PER_ROW` buttons or one select menu.
 fn check_components(rows: &[Value], at: &str, out: &mut Vec<String>) {
-    if rows.len() > limits::ACTION_ROWS {
-        out.push(format!(
-            "{at}: {} action rows (max {})",
-            rows.len(),
-            limits::ACTION_ROWS
-        ));
-    }
+    at_most(out, at, rows.len(), limits::ACTION_ROWS, |n| {
+        format!("{n} action rows")
+    });
     for (r, row) in rows.iter().enumerate() {
         let at = format!("{at}: action row {r}");
         if row.get("type").and_then(Value::as_u64) != Some(1) {
@@ -329,61 +319,24 @@ fn check_components(rows: &[Value], at: &str, out: &mut Vec<String>) {
             continue;
         }
         let components = list(row, "components");
-        if components.is_empty() || components.len() > limits::BUTTONS_PER_ROW {
-            out.push(format!(
-                "{at}: {} components (need 1-{})",
-                components.len(),
-                limits::BUTTONS_PER_ROW
-            ));
-        }
+        one_to(out, &at, components.len(), limits::BUTTONS_PER_ROW, |n| {
+            format!("{n} components")
+        });
         for (c, component) in components.iter().enumerate() {
             let at = format!("{at} component {c}");
             let kind = component.get("type").and_then(Value::as_u64).unwrap_or(0);
-            let custom_id = len(component, "custom_id");
-            if custom_id > limits::CUSTOM_ID {
-                out.push(format!(
-                    "{at}: custom_id has {custom_id} chars (max {})",
-                    limits::CUSTOM_ID
-                ));
-            }
+            at_most(out, &at, len(component, "custom_id"), limits::CUSTOM_ID, |n| {
+                format!("custom_id has {n} chars")
+            });
             match kind {
-                2 => {
-                    let label = len(component, "label");
-                    if label > limits::BUTTON_LABEL {
-                        out.push(format!(
-                            "{at}: button label has {label} chars (max {})",
-                            limits::BUTTON_LABEL
-                        ));
-                    }
-                }
+                2 => at_most(out, &at, len(component, "label"), limits::BUTTON_LABEL, |n| {
+                    format!("button label has {n} chars")
+                }),
                 3 | 5..=8 => {
                     if components.len() > 1 {
                         out.push(format!("{at}: a select menu must be alone in its action row"));
                     }
-                    let options = list(component, "options");
-                    if options.len() > limits::SELECT_OPTIONS || (kind == 3 && options.is_empty()) {
-                        out.push(format!(
-                            "{at}: {} select options (need 1-{})",
-                            options.len(),
-                            limits::SELECT_OPTIONS
-                        ));
-                    }
-                    for (o, option) in options.iter().enumerate() {
-                        for key in ["label", "value", "description"] {
-                            if len(option, key) > limits::SELECT_OPTION_TEXT {
-                                out.push(format!(
-                                    "{at}: option {o} {key} longer than {} chars",
-                                    limits::SELECT_OPTION_TEXT
-                                ));
-                            }
-                        }
-                    }
-                    if len(component, "placeholder") > limits::SELECT_PLACEHOLDER {
-                        out.push(format!(
-                            "{at}: placeholder longer than {} chars",
-                            limits::SELECT_PLACEHOLDER
-                        ));
-                    }
+                    check_select(component, kind, &at, out);
                 }
                 other => out.push(format!(
                     "{at}: component type {other} can't be in a message action row"
@@ -391,4 +344,24 @@ fn check_components(rows: &[Value], at: &str, out: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// Checks a select menu of component type `kind` (3: string select, which needs options).
+fn check_select(menu: &Value, kind: u64, at: &str, out: &mut Vec<String>) {
+    let options = list(menu, "options");
+    if options.len() > limits::SELECT_OPTIONS || (kind == 3 && options.is_empty()) {
+        out.push(format!(
+            "{at}: {} select options (need 1-{})",
+            options.len(),
+            limits::SELECT_OPTIONS
+        ));
+    }
+    for (o, option) in options.iter().enumerate() {
+        for key in ["label", "value", "description"] {
+            let what = format!("option {o} {key}");
+            not_longer(out, at, str_of(option, key), limits::SELECT_OPTION_TEXT, &what);
+        }
+    }
+    let placeholder = str_of(menu, "placeholder");
+    not_longer(out, at, placeholder, limits::SELECT_PLACEHOLDER, "placeholder");
 }

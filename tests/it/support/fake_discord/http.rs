@@ -15,7 +15,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::payloads::{self, application, bot_user, dm_channel, message_object, text_channel};
-use super::{checks, openapi, FakeDiscord, Request, Shared, State, Upload};
+use super::{checks, openapi, FakeDiscord, HttpFault, Request, Shared, State, Upload};
 
 /// The largest body the fake reads (Discord's own limit for uploads is lower).
 const MAX_BODY_BYTES: usize = 64 << 20;
@@ -51,24 +51,10 @@ pub(super) async fn handle(
     let (response, delay) = {
         let mut state = shared.lock();
         state.violations.extend(violations);
-        let failure = state
-            .overrides
-            .iter_mut()
-            .find(|o| o.times > 0 && request.path.contains(&o.path_contains))
-            .map(|o| {
-                o.times -= 1;
-                (o.status, o.retry_after)
-            });
-        let delay = state
-            .delays
-            .iter_mut()
-            .find(|d| d.times > 0 && request.path.contains(&d.path_contains))
-            .map(|d| {
-                d.times -= 1;
-                d.delay
-            });
+        let failure = HttpFault::take(&mut state.overrides, &request.path);
+        let delay = HttpFault::take(&mut state.delays, &request.path);
         let response = match failure {
-            Some((status, retry_after)) => error_response(status, retry_after),
+            Some(error) => error_response(error.status, error.retry_after),
             None => answer(
                 &mut state,
                 &shared.gateway_url,

@@ -97,18 +97,29 @@ impl fmt::Display for Request {
     }
 }
 
-struct HttpOverride {
+/// A fault switched on for the next `times` requests whose path contains `path_contains`.
+struct HttpFault<T> {
     path_contains: String,
-    status: u16,
-    /// Seconds, for a 429.
-    retry_after: f64,
     times: usize,
+    fault: T,
 }
 
-struct HttpDelay {
-    path_contains: String,
-    delay: Duration,
-    times: usize,
+impl<T: Copy> HttpFault<T> {
+    /// The first of `faults` still pending for `path`, which it uses up once.
+    fn take(faults: &mut [HttpFault<T>], path: &str) -> Option<T> {
+        let pending = faults
+            .iter_mut()
+            .find(|f| f.times > 0 && path.contains(&f.path_contains))?;
+        pending.times -= 1;
+        Some(pending.fault)
+    }
+}
+
+/// An HTTP error answer: the status, and for a 429 the `retry_after` in seconds.
+#[derive(Clone, Copy)]
+struct HttpError {
+    status: u16,
+    retry_after: f64,
 }
 
 struct State {
@@ -128,8 +139,10 @@ struct State {
     logs: HashMap<String, SessionLog>,
     /// Sessions ended by INVALID_SESSION `d: false`: a RESUME of one gets op 9 again.
     invalidated: HashSet<String>,
-    overrides: Vec<HttpOverride>,
-    delays: Vec<HttpDelay>,
+    /// Error answers switched on by `set_http_status` and `set_rate_limit`.
+    overrides: Vec<HttpFault<HttpError>>,
+    /// Slow answers switched on by `set_http_delay`.
+    delays: Vec<HttpFault<Duration>>,
     /// Messages the fake created, by id, so edits and fetches see them.
     messages: HashMap<u64, Value>,
     /// Interaction token → id of its original response message.
@@ -341,11 +354,14 @@ impl FakeDiscord {
     /// `status` and a Discord-style JSON error (`usize::MAX`: all of them). A 429 is Discord's
     /// rate limit answer, with `retry_after` 1 s (see `set_rate_limit`).
     pub fn set_http_status(&self, path_contains: &str, status: u16, times: usize) {
-        self.shared.lock().overrides.push(HttpOverride {
-            path_contains: path_contains.to_string(),
+        let fault = HttpError {
             status,
             retry_after: DEFAULT_RETRY_AFTER_SECS,
+        };
+        self.shared.lock().overrides.push(HttpFault {
+            path_contains: path_contains.to_string(),
             times,
+            fault,
         });
     }
 
@@ -354,21 +370,24 @@ impl FakeDiscord {
     /// and the headers `retry-after` (whole seconds, rounded up, as Discord sends it) and
     /// `x-ratelimit-{limit,remaining,reset,reset-after,bucket,scope}`.
     pub fn set_rate_limit(&self, path_contains: &str, retry_after: Duration, times: usize) {
-        self.shared.lock().overrides.push(HttpOverride {
-            path_contains: path_contains.to_string(),
+        let fault = HttpError {
             status: 429,
             retry_after: retry_after.as_secs_f64(),
+        };
+        self.shared.lock().overrides.push(HttpFault {
+            path_contains: path_contains.to_string(),
             times,
+            fault,
         });
     }
 
     /// The next `times` requests whose path contains `path_contains` are answered only after
     /// `delay` (a slow Discord). The request is recorded (and `wait_for` sees it) on arrival.
     pub fn set_http_delay(&self, path_contains: &str, delay: Duration, times: usize) {
-        self.shared.lock().delays.push(HttpDelay {
+        self.shared.lock().delays.push(HttpFault {
             path_contains: path_contains.to_string(),
-            delay,
             times,
+            fault: delay,
         });
     }
 
