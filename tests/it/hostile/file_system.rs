@@ -17,7 +17,7 @@ use rolecall::engine::knowledge::{load_with_problems, MAX_FILE_BYTES};
 use rolecall::engine::Engine;
 
 use super::{boundary, config, question_problems, BAD_BYTES};
-use crate::support::{arg, knowledge_dir, role_file, rolecall};
+use crate::support::{arg, knowledge_dir, role_file, rolecall, RoleFile};
 
 fn check_output(dir: &Path) -> (bool, String) {
     let output = rolecall(&["check", "--knowledge", arg(dir)], b"");
@@ -78,7 +78,10 @@ proptest! {
 const CANARY: &str = "CANARY-5f1e-never-shown";
 
 fn secret_role() -> String {
-    role_file("secret", "Secret agent", &["spy"]).replace("text.", &format!("text {CANARY}."))
+    RoleFile::new("secret", "Secret agent")
+        .aliases(&["spy"])
+        .sections(|_, heading| format!("Secret agent: {heading} text {CANARY}."))
+        .text()
 }
 
 /// Every answer an engine can give about its roles, as text and as Discord JSON.

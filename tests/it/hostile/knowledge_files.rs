@@ -11,7 +11,7 @@ use proptest::sample::select;
 use rolecall::engine::knowledge::{parse_comparison, parse_role, Diagnostic};
 
 use super::{assert_no_problems, config};
-use crate::support::role_file;
+use crate::support::{arg, knowledge_dir, role_file, rolecall, RoleFile, Salary};
 
 /// Checks the parser's contract on `text`: it refuses exactly what it reports, and every
 /// problem points into the file.
@@ -313,4 +313,38 @@ fn role_parser_survives_deep_nesting_and_huge_strings() {
         let problems = parse_problems(path, &text);
         assert!(problems.is_empty(), "{what}: {problems:?}");
     }
+}
+
+/// Every part the role-file builder writes is valid knowledge: aliases, career links both
+/// ways, several salary figures, quotes and backslashes in strings, a replaced section.
+#[test]
+fn the_role_file_builder_writes_what_check_accepts() {
+    let figure = |median: u32| {
+        Salary::new()
+            .number("median", median)
+            .text("currency", "USD")
+            .text("period", "year")
+            .text("year", "2024")
+            .text("source", "Guild \"rate card\" 2024")
+    };
+    let assistant = RoleFile::new("assistant-editor", "Assistant editor")
+        .aliases(&["AE", "assistant cutter"])
+        .leads_to(&["editor"])
+        .sources(&["Guild survey", "A source with a \\ backslash"])
+        .salary(figure(40_000))
+        .salary(figure(38_000).text("note", "a second figure"))
+        .section("Duties", "Logs the footage and keeps the bins in order.")
+        .text();
+    let editor = RoleFile::new("editor", "Editor")
+        .comes_from(&["assistant-editor"])
+        .salary(figure(70_000))
+        .text();
+    let dir = knowledge_dir(&[
+        ("roles/assistant-editor.md", assistant),
+        ("roles/editor.md", editor),
+    ]);
+    let output = rolecall(&["check", "--knowledge", arg(dir.path())], b"");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("OK, 2 roles and 0 comparisons"), "{stdout}");
 }

@@ -122,6 +122,8 @@ struct HttpError {
     retry_after: f64,
 }
 
+/// Everything the fake knows: what it received, its gateway sessions, the messages it created,
+/// and the fault switches a test set.
 struct State {
     requests: Vec<Request>,
     violations: Vec<String>,
@@ -176,6 +178,7 @@ impl Default for State {
     }
 }
 
+/// What the `FakeDiscord` handle, the HTTP handler and the gateway connections share.
 struct Shared {
     state: Mutex<State>,
     /// Bumped on every change a waiter may care about.
