@@ -4,16 +4,14 @@
 //!
 //! Run with `cargo bench --bench discord_burst`.
 
-#[path = "../tests/it/support/fake_discord.rs"]
-mod fake_discord;
 mod support;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use fake_discord::FakeDiscord;
 use serde_json::json;
-use support::{percentile, rss_kib, start_bot};
+use support::bot::connected;
+use support::{fake_discord, percentile, print_log, rss_kib};
 
 const INTERACTIONS: u64 = 1_000;
 const QUESTIONS: [&str; 8] = [
@@ -29,15 +27,8 @@ const QUESTIONS: [&str; 8] = [
 
 #[tokio::main]
 async fn main() {
-    let fake = FakeDiscord::start().await;
-    let data = tempfile::tempdir().unwrap();
-    let mut bot = start_bot(
-        &fake.api_url(),
-        &format!("sqlite://{}/settings.db", data.path().display()),
-    );
-    fake.wait_ready().await;
-    fake.wait_for("command registration", |r| r.method == "PUT").await;
-    let rss_start = rss_kib(bot.id());
+    let (fake, bot) = connected(&[("RUST_LOG", "warn")]).await;
+    let rss_start = rss_kib(bot.child.id());
 
     let mut sent = HashMap::new();
     let started = Instant::now();
@@ -66,9 +57,9 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let wall = started.elapsed();
-    let rss_end = rss_kib(bot.id());
-    let _ = bot.kill();
-    let _ = bot.wait();
+    let rss_end = rss_kib(bot.child.id());
+    print_log(&bot);
+    drop(bot);
 
     latencies.sort();
     let at = |p: f64| percentile(&latencies, p);

@@ -6,16 +6,15 @@
 //!
 //! Run with `cargo bench --bench load` (PostgreSQL is not needed: settings use SQLite).
 
-#[path = "../tests/it/support/fake_discord.rs"]
-mod fake_discord;
 mod support;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use fake_discord::FakeDiscord;
 use serde_json::json;
-use support::{percentile, rss_kib, start_bot};
+use support::bot::{connected, Bot};
+use support::fake_discord::{self, FakeDiscord};
+use support::{percentile, print_log, rss_kib};
 
 const EACH: u64 = 10_000;
 const SPAM: u64 = 300;
@@ -29,6 +28,17 @@ const QUESTIONS: [&str; 6] = [
     "how much does a flight attendant earn",
 ];
 
+/// The replies counted so far.
+#[derive(Default)]
+struct Tally {
+    /// From each question's event to its reply.
+    latencies: Vec<Duration>,
+    /// Answers to the spammer.
+    spam_replies: usize,
+    /// Cooldown notes ("You're asking quickly").
+    notes: usize,
+}
+
 #[tokio::main]
 async fn main() {
     let data = tempfile::tempdir().unwrap();
@@ -40,15 +50,51 @@ async fn main() {
         .unwrap();
     drop(store);
 
-    let fake = FakeDiscord::start().await;
-    let mut bot = start_bot(&fake.api_url(), &url);
-    fake.wait_ready().await;
-    fake.wait_for("command registration", |r| r.method == "PUT").await;
-    let rss_start = rss_kib(bot.id());
+    let (fake, bot) = connected(&[("RUST_LOG", "warn"), ("DATABASE_URL", &url)]).await;
+    let rss_start = rss_kib(bot.child.id());
+    let started = Instant::now();
+    let (sent, rss_middle) = send_questions(&fake, &bot).await;
+    let dispatch_time = started.elapsed();
 
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut tally = count_replies(&fake, &sent);
+    while (tally.latencies.len() as u64) < 2 * EACH && Instant::now() <= deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        tally = count_replies(&fake, &sent);
+    }
+    let rss_end = rss_kib(bot.child.id());
+    print_log(&bot);
+    drop(bot);
+
+    let Tally {
+        mut latencies,
+        spam_replies,
+        notes,
+    } = tally;
+    latencies.sort();
+    println!(
+        "sent {} questions from {} members in {dispatch_time:?}, plus {SPAM} spam messages",
+        2 * EACH,
+        2 * EACH
+    );
+    println!("answered {} of {}", latencies.len(), 2 * EACH);
+    println!(
+        "event → reply: p50 {:?}, p99 {:?}, max {:?}",
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0)
+    );
+    println!("spammer ({SPAM} questions in one {COOLDOWN_SECS} s window): {spam_replies} answer(s), {notes} cooldown note(s)");
+    println!("bot RSS: start {rss_start} KiB, middle {rss_middle} KiB, end {rss_end} KiB");
+    println!("request bodies Discord would reject: {}", fake.violations().len());
+}
+
+/// Sends the questions (a slash command and a mention from two new members each time) and the
+/// spam, paced; returns when each question went out (by `i{interaction id}` and
+/// `m{message id}`) and the bot's memory halfway.
+async fn send_questions(fake: &FakeDiscord, bot: &Bot) -> (HashMap<String, Instant>, u64) {
     let spammer = 700_000_000_000_000_001u64;
     let mut sent: HashMap<String, Instant> = HashMap::new();
-    let started = Instant::now();
     let mut rss_middle = 0;
     // Paced at about 350 events a second.
     let pace = Duration::from_micros(2_850);
@@ -80,63 +126,38 @@ async fn main() {
             fake.dispatch("MESSAGE_CREATE", spam).await;
         }
         if n == EACH / 2 {
-            rss_middle = rss_kib(bot.id());
+            rss_middle = rss_kib(bot.child.id());
         }
         tokio::time::sleep(pace).await;
     }
-    let dispatch_time = started.elapsed();
+    (sent, rss_middle)
+}
 
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let (mut latencies, mut spam_replies, mut notes);
-    loop {
-        latencies = Vec::new();
-        spam_replies = 0;
-        notes = 0;
-        for request in fake.requests() {
-            if request.method != "POST" {
-                continue;
-            }
-            if request.path.ends_with("/callback") {
-                let id = request.path.split('/').nth(4).unwrap_or_default();
-                if let Some(at) = sent.get(&format!("i{id}")) {
-                    latencies.push(request.at.duration_since(*at));
-                }
-            } else if let Some(reference) = request.body["message_reference"]["message_id"].as_str() {
-                if reference.starts_with('9') && reference.len() == 7 {
-                    spam_replies += 1;
-                } else if let Some(at) = sent.get(&format!("m{reference}")) {
-                    latencies.push(request.at.duration_since(*at));
-                }
-            } else if request.body["content"]
-                .as_str()
-                .is_some_and(|c| c.starts_with("You're asking quickly"))
-            {
-                notes += 1;
-            }
+/// The replies the bot sent so far to the questions in `sent`, to the spammer, and its
+/// cooldown notes.
+fn count_replies(fake: &FakeDiscord, sent: &HashMap<String, Instant>) -> Tally {
+    let mut tally = Tally::default();
+    for request in fake.requests() {
+        if request.method != "POST" {
+            continue;
         }
-        if latencies.len() as u64 >= 2 * EACH || Instant::now() > deadline {
-            break;
+        if request.path.ends_with("/callback") {
+            let id = request.path.split('/').nth(4).unwrap_or_default();
+            if let Some(at) = sent.get(&format!("i{id}")) {
+                tally.latencies.push(request.at.duration_since(*at));
+            }
+        } else if let Some(reference) = request.body["message_reference"]["message_id"].as_str() {
+            if reference.starts_with('9') && reference.len() == 7 {
+                tally.spam_replies += 1;
+            } else if let Some(at) = sent.get(&format!("m{reference}")) {
+                tally.latencies.push(request.at.duration_since(*at));
+            }
+        } else if request.body["content"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("You're asking quickly"))
+        {
+            tally.notes += 1;
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let rss_end = rss_kib(bot.id());
-    let _ = bot.kill();
-    let _ = bot.wait();
-
-    latencies.sort();
-    println!(
-        "sent {} questions from {} members in {dispatch_time:?}, plus {SPAM} spam messages",
-        2 * EACH,
-        2 * EACH
-    );
-    println!("answered {} of {}", latencies.len(), 2 * EACH);
-    println!(
-        "event → reply: p50 {:?}, p99 {:?}, max {:?}",
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
-        percentile(&latencies, 1.0)
-    );
-    println!("spammer ({SPAM} questions in one {COOLDOWN_SECS} s window): {spam_replies} answer(s), {notes} cooldown note(s)");
-    println!("bot RSS: start {rss_start} KiB, middle {rss_middle} KiB, end {rss_end} KiB");
-    println!("request bodies Discord would reject: {}", fake.violations().len());
+    tally
 }

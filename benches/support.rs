@@ -1,4 +1,11 @@
-//! Helpers shared by the benchmarks that run the real bot.
+//! Helpers shared by the benchmarks that run the real bot: the integration tests' fake Discord
+//! and bot launcher (included with `#[path]`, so the benchmarks drive the bot exactly as the
+//! tests do), and the bot's memory and latency percentiles.
+
+#[path = "../tests/it/support/bot.rs"]
+pub mod bot;
+#[path = "../tests/it/support/fake_discord/mod.rs"]
+pub mod fake_discord;
 
 use std::time::Duration;
 
@@ -17,19 +24,11 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
-/// Starts the real bot against a fake Discord at `api_url`, with its settings in
-/// `database_url` and logging only warnings.
-pub fn start_bot(api_url: &str, database_url: &str) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_rolecall"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISCORD_TOKEN", "MTIz.bench-token.not-a-secret")
-        .env("DISCORD_API_URL", api_url)
-        .env("DISCORD_GUILD_ID", "")
-        .env("KNOWLEDGE_DIR", "knowledge")
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("the bot starts")
+/// The bot's log lines (only warnings and errors: the benchmarks run it with `RUST_LOG=warn`),
+/// printed after a run.
+pub fn print_log(bot: &bot::Bot) {
+    let log = bot.log();
+    if !log.trim().is_empty() {
+        eprintln!("--- the bot's warnings ---\n{log}");
+    }
 }

@@ -1,8 +1,9 @@
-//! Discord's limits on the parts of a message, in one place: the renderer keeps every reply
-//! within them and the tests check replies against them.
+//! Discord's limits on the parts of a message and on registered commands, in one place: the
+//! renderer keeps every reply within them and the tests check replies and registrations against
+//! them.
 //!
 //! Source: Discord's developer documentation (Message and Embed resources, Message
-//! Components), API v10. Lengths are in characters (Unicode scalar values).
+//! Components, Application Commands), API v10. Lengths are in characters (Unicode scalar values).
 
 /// Message `content`.
 pub const CONTENT: usize = 2000;
@@ -41,3 +42,20 @@ pub const CUSTOM_ID: usize = 100;
 pub const CHOICE_NAME: usize = 100;
 /// Choices in one autocomplete response.
 pub const CHOICES: usize = 25;
+/// Embed author name.
+pub const AUTHOR_NAME: usize = 256;
+/// A string choice's value.
+pub const CHOICE_VALUE: usize = 100;
+
+// Registering application commands (Application Commands in the same documentation). The
+// choices of a command option have the autocomplete choices' limits (`CHOICES`, `CHOICE_NAME`,
+// `CHOICE_VALUE`).
+
+/// Commands of one application (or one guild).
+pub const COMMANDS: usize = 100;
+/// A command or option name (`^[-_a-z0-9]{1,32}$` for slash commands).
+pub const COMMAND_NAME: usize = 32;
+/// A slash command's or option's description.
+pub const COMMAND_DESCRIPTION: usize = 100;
+/// Options of one command (or subcommand).
+pub const COMMAND_OPTIONS: usize = 25;

@@ -1,15 +1,18 @@
 //! The real `rolecall` binary run as a bot against the fake Discord, and the helpers the
-//! Discord tests share.
+//! Discord tests share. The bot benchmarks include this file with `#[path]`, beside the fake
+//! Discord, and start the bot through it too.
+
+// The benchmarks use only `Bot` and `connected`.
+#![allow(dead_code)]
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::fake_discord::FakeDiscord;
-use crate::support::root;
+use super::fake_discord::FakeDiscord;
 
 pub const TOKEN: &str = "MTIzNDU2Nzg5.fake-token.not-a-real-secret-9f8e7d";
 
@@ -22,6 +25,9 @@ pub struct Bot {
 }
 
 impl Bot {
+    /// Starts the bot against `fake` on the knowledge in `knowledge`, with a fresh SQLite
+    /// settings database, `RUST_LOG=debug`, no owners, and its log (stderr) in a temporary file.
+    /// `extra_env` is set last, so it can replace any of these.
     pub fn start(fake: &FakeDiscord, extra_env: &[(&str, &str)], knowledge: &Path) -> Bot {
         let log = tempfile::NamedTempFile::new().unwrap();
         let data = tempfile::tempdir().unwrap();
@@ -51,6 +57,7 @@ impl Bot {
         }
     }
 
+    /// Everything the bot logged so far.
     pub fn log(&self) -> String {
         let mut text = String::new();
         self.log.reopen().unwrap().read_to_string(&mut text).unwrap();
@@ -79,6 +86,11 @@ impl Bot {
         }
         panic!("the bot did not exit within {limit:?}; log:\n{}", self.log());
     }
+}
+
+/// The repository root: the bot runs there, and the shipped knowledge is in `knowledge/`.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 impl Drop for Bot {

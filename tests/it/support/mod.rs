@@ -2,24 +2,34 @@
 
 pub mod bot;
 pub mod fake_discord;
+pub mod role_file;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+pub use role_file::{role_file, toml_string, RoleFile, Salary};
 
 /// The repository root, where `knowledge/` and `tests/data/` live.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `program`, run from the repository root with no Discord token and no knowledge directory
+/// from the environment: both empty, not removed, so a developer's .env file cannot fill them in.
+pub fn without_token(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command
+        .current_dir(root())
+        .env("DISCORD_TOKEN", "")
+        .env("KNOWLEDGE_DIR", "");
+    command
+}
+
 /// Runs the real `rolecall` binary with `args`, feeding `stdin`, with no Discord token.
 pub fn rolecall(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+    let mut child = without_token(env!("CARGO_BIN_EXE_rolecall"))
         .args(args)
-        .current_dir(root())
-        // Empty, not removed, so a developer's .env file cannot fill them in.
-        .env("DISCORD_TOKEN", "")
-        .env("KNOWLEDGE_DIR", "")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -33,26 +43,6 @@ pub fn rolecall(args: &[&str], stdin: &[u8]) -> Output {
     let output = child.wait_with_output().expect("rolecall finishes");
     writer.join().expect("stdin writer finishes");
     output
-}
-
-/// A role file with the given id, name and aliases, and one sentence per section.
-pub fn role_file(id: &str, name: &str, aliases: &[&str]) -> String {
-    let aliases: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
-    let mut text = format!(
-        "+++\nid = \"{id}\"\nname = \"{name}\"\naliases = [{}]\nsources = [\"Test source\"]\n+++\n",
-        aliases.join(", ")
-    );
-    for heading in [
-        "Overview",
-        "Duties",
-        "Requirements",
-        "Work environment",
-        "Skills",
-        "Salary",
-    ] {
-        text.push_str(&format!("\n## {heading}\n{name}: {heading} text.\n"));
-    }
-    text
 }
 
 /// Writes `files` (relative path, content) under a fresh temporary directory.
