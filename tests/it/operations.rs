@@ -88,12 +88,7 @@ async fn path_command_offers_buttons_to_each_step() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_message_menu_answers_as_a_reply_and_only_the_asker_can_delete() {
     let (fake, _bot) = connected(&[]).await;
-    let target = fake_discord::message(55, "how much does a line producer earn?", false, true);
-    let mut menu = fake_discord::slash_command(2, "Ask rolecall", json!([]), true);
-    menu["data"]["type"] = json!(3);
-    menu["data"]["target_id"] = json!("55");
-    menu["data"]["resolved"] = json!({"messages": {"55": target}});
-    menu["data"].as_object_mut().unwrap().remove("options");
+    let menu = fake_discord::message_menu(2, 55, "how much does a line producer earn?");
     fake.dispatch("INTERACTION_CREATE", menu).await;
     let reply = fake
         .wait_for("the reply to message 55", |r: &Request| {

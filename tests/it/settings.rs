@@ -384,17 +384,6 @@ async fn owner_commands_refuse_everyone_else() {
     );
 }
 
-/// The "Ask rolecall" message menu used on message `target` (in the guild channel).
-fn message_menu(id: u64, target: u64, text: &str) -> Value {
-    let message = fake_discord::message(target, text, false, true);
-    let mut menu = fake_discord::slash_command(id, "Ask rolecall", json!([]), true);
-    menu["data"]["type"] = json!(3);
-    menu["data"]["target_id"] = json!(target.to_string());
-    menu["data"]["resolved"] = json!({"messages": {target.to_string(): message}});
-    menu["data"].as_object_mut().unwrap().remove("options");
-    menu
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_message_menu_honours_private_replies_and_the_cooldown() {
     let (fake, _bot) = connected(&[]).await;
@@ -409,14 +398,17 @@ async fn the_message_menu_honours_private_replies_and_the_cooldown() {
 
     fake.dispatch(
         "INTERACTION_CREATE",
-        message_menu(83, 56, "what does a line producer do?"),
+        fake_discord::message_menu(83, 56, "what does a line producer do?"),
     )
     .await;
     let answer = callback(&fake, 83).await;
     assert_eq!(answer["data"]["flags"], 64, "a private reply: {answer}");
     assert_eq!(embed(&answer)["title"], "Line producer — Duties");
-    fake.dispatch("INTERACTION_CREATE", message_menu(84, 57, "and a co-producer?"))
-        .await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::message_menu(84, 57, "and a co-producer?"),
+    )
+    .await;
     let note = callback(&fake, 84).await;
     assert!(content(&note).starts_with("You're asking quickly."), "{note}");
     assert_eq!(note["data"]["flags"], 64);

@@ -48,7 +48,7 @@ use gateway::{Outgoing, Session, SessionLog};
 pub use gateway::Handshake;
 // The events tests dispatch. The benchmarks make only some of them.
 #[allow(unused_imports)]
-pub use payloads::{autocomplete, bot_message, component, message, slash_command};
+pub use payloads::{autocomplete, bot_message, component, message, message_menu, slash_command};
 
 /// How long `wait_for`, `wait_ready` and `dispatch` wait before failing the test.
 const WAIT: Duration = Duration::from_secs(20);

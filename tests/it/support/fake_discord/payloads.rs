@@ -331,6 +331,18 @@ fn command_data(name: &str, options: Value, in_guild: bool) -> Value {
     data
 }
 
+/// An INTERACTION_CREATE for the "Ask rolecall" message command (type 3) used on the guild
+/// message `target` holding `text`, with the message in `data.resolved` as Discord sends it.
+pub fn message_menu(id: u64, target: u64, text: &str) -> Value {
+    let message = message(target, text, false, true);
+    let mut menu = slash_command(id, "Ask rolecall", json!([]), true);
+    menu["data"]["type"] = json!(3);
+    menu["data"]["target_id"] = json!(target.to_string());
+    menu["data"]["resolved"] = json!({"messages": {target.to_string(): message}});
+    menu["data"].as_object_mut().unwrap().remove("options");
+    menu
+}
+
 /// An INTERACTION_CREATE for the slash command `name` (type 2) with `options` as Discord sends
 /// them in `data.options`, from `USER_ID`; its token is `tok-{id}`.
 pub fn slash_command(id: u64, name: &str, options: Value, in_guild: bool) -> Value {
