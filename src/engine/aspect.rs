@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::engine::aspect_terms::AspectTerms;
 use crate::engine::normalize::Token;
 
 /// What a question asks about a role.
@@ -119,7 +120,7 @@ const WEAK: f32 = 1.0;
 
 /// Phrases per aspect, separated by commas, matched against the question's lowercase
 /// words. A phrase of several words must appear as consecutive words.
-const VOCABULARY: [(Aspect, f32, &str); 8] = [
+const VOCABULARY: [(Aspect, f32, &str); 9] = [
     (
         Aspect::Overview,
         OVERVIEW,
@@ -164,7 +165,9 @@ const VOCABULARY: [(Aspect, f32, &str); 8] = [
         "environment, hours, working hours, work hours, weekend, weekends, nights, late, overtime, \
          travel, travels, travelling, traveling, stress, stressed, stressful, pressure, \
          high pressure, chill, relaxed, grind, hectic, busy, intense, crunch, commute, wfh, hybrid, \
-         exhausting, tiring, demanding, remote, remotely, from home, on set, on location, work life, \
+         exhausting, tiring, demanding, remote, remotely, from home, work life, travel for, burn out, burnt out, burned out, \
+         crunch time, social life, family life, unsociable, antisocial, sociable hours, \
+         long hours, early starts, late nights, time off, holiday, holidays, vacation, \
          where do they work, where they work, balance, conditions, workplace, burnout, \
          days are longer, long days, longer days, tough, tougher, hard work, schedule, lifestyle, \
          culture, work setting, 9 to 5, nine to five, on call, shifts, shift work, flexible",
@@ -173,7 +176,14 @@ const VOCABULARY: [(Aspect, f32, &str); 8] = [
     (
         Aspect::Environment,
         WEAK,
-        "office, shoot, shoots, studio, studios, agency, based, setting, location, locations",
+        "office, offices, shoot, shoots, studio, studios, agency, based, setting, location, \
+         locations, on set, on location, desk, outdoors, indoors",
+    ),
+    // "How much do they …" is mostly about pay, but "how much do they travel" is not.
+    (
+        Aspect::Salary,
+        OVERVIEW,
+        "how much do, how much does, how much can, how much would, how much will",
     ),
     (
         Aspect::Skills,
@@ -182,7 +192,10 @@ const VOCABULARY: [(Aspect, f32, &str); 8] = [
          trait, traits, strength, strengths, good at, makes a good, make a good, what makes, \
          soft skills, competency, competencies, talent, talents, aptitude, effective, succeed, \
          success, personality, characteristics, attributes, must have, strong at, excel, \
-         brilliant at, great at, best at, should a good, makes a great, what makes a",
+         brilliant at, great at, best at, should a good, makes a great, what makes a, \
+         good with, great with, bad at, terrible at, suited, suit, cut out, people person, \
+         people skills, shy, outgoing, introvert, introverted, extrovert, confident, \
+         organised, organized, creative enough, get better at, improve, what it takes",
     ),
     (
         Aspect::Salary,
@@ -190,43 +203,93 @@ const VOCABULARY: [(Aspect, f32, &str); 8] = [
         "salary, salaries, pay, paid, pays, paying, payment, earn, earns, earning, earnings, income, \
          wage, wages, compensation, money, take home, paycheck, paycheque, pay packet, rate, rates, \
          day rate, cash, rake, rich, per hour, an hour, per episode, per year, a year, annual, \
-         annually, remuneration, fee, fees, make a living, how much do, how much does, how much can, \
-         how much more, bonus, well paid, underpaid, overpaid, worth, dollars, pounds, six figures, \
+         annually, remuneration, fee, fees, make a living, how much more, bonus, well paid, underpaid, overpaid, worth, dollars, pounds, six figures, \
          make more, makes more, make less, earn more, living, pull in, bring in, takes home, \
-         taking home, took home, better paid, paid more, pays better",
+         taking home, took home, better paid, paid more, pays better, make bank, bank, \
+         going rate, k a year, grand, quid, bucks, minimum wage, pay the bills, decent money, \
+         good money, lucrative, offer, offered, afford",
     ),
 ];
 
-/// Scores `tokens` against the aspect vocabulary. `after_role` tells, per token, whether a
-/// role was mentioned before it: "what does a producer do" asks for duties, while "how do
-/// producers differ" uses "do" only as a helper verb.
-pub fn detect(tokens: &[Token], after_role: &[bool]) -> AspectSignal {
+/// How much a question word learned from the knowledge weighs, at most (a general
+/// vocabulary phrase weighs [`STRONG`]).
+const LEARNED: f32 = 0.8;
+/// Learned votes count only when they add up to this for one aspect: one stray word that
+/// a folder's authors happened to use in one kind of section is not enough.
+const LEARNED_MIN: f32 = 0.6;
+
+/// What detection knows about each token of a question besides its words.
+pub struct Reading<'a> {
+    /// Whether a role was mentioned before the token: "what does a producer do" asks for
+    /// duties, while "how do producers differ" uses "do" only as a helper verb.
+    pub after_role: &'a [bool],
+    /// How much the token's sentence counts (1 for the question itself, less for context
+    /// around it), and 0 for tokens inside a role's name ("Travel nurse" is no question
+    /// about travel).
+    pub weights: &'a [f32],
+    /// Aspect words learned from the knowledge, for words the vocabulary does not place.
+    pub terms: &'a AspectTerms,
+}
+
+/// Scores `tokens` against the aspect vocabulary, then lets the words it does not place
+/// vote with what the knowledge teaches about them.
+pub fn detect(tokens: &[Token], reading: &Reading) -> AspectSignal {
     let words: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
+    let weight = |i: usize| reading.weights.get(i).copied().unwrap_or(1.0);
     let mut signal = AspectSignal::default();
     let index = vocabulary_index();
-    let mut counted: Vec<(usize, &[&str])> = Vec::new();
+    // Each phrase counts once per question, at the weight of its most telling use.
+    let mut counted: HashMap<(usize, &[&str]), f32> = HashMap::new();
+    let mut placed = vec![false; words.len()];
     for start in 0..words.len() {
-        for (aspect, weight, phrase) in index.get(words[start]).into_iter().flatten() {
-            let matches = words.get(start..start + phrase.len()) == Some(phrase.as_slice());
-            // Each phrase counts once per question, however often it is repeated.
-            if matches && !counted.contains(&(*aspect as usize, phrase.as_slice())) {
-                counted.push((*aspect as usize, phrase.as_slice()));
-                signal.scores[*aspect as usize] += weight;
+        for (aspect, strength, phrase) in index.get(words[start]).into_iter().flatten() {
+            let end = start + phrase.len();
+            if words.get(start..end) != Some(phrase.as_slice()) {
+                continue;
             }
+            let phrase_weight = (start..end).map(weight).fold(f32::INFINITY, f32::min);
+            placed[start..end].iter_mut().for_each(|p| *p = true);
+            let best = counted.entry((*aspect as usize, phrase.as_slice())).or_default();
+            *best = best.max(strength * phrase_weight);
         }
     }
-    if words.contains(&"where") {
-        signal.scores[Aspect::Environment as usize] += WEAK;
+    for ((aspect, _), score) in counted {
+        signal.scores[aspect] += score;
+    }
+    let mut voted: Vec<&str> = Vec::new();
+    let mut learned = [0.0f32; 6];
+    for (i, token) in tokens.iter().enumerate() {
+        if placed[i] || weight(i) == 0.0 || voted.contains(&token.stem.as_str()) {
+            continue;
+        }
+        if let Some((aspect, share)) = reading.terms.vote(token) {
+            voted.push(&token.stem);
+            learned[aspect as usize] += LEARNED * share * weight(i);
+        }
+    }
+    for (score, vote) in signal.scores.iter_mut().zip(learned) {
+        if vote >= LEARNED_MIN {
+            *score += vote;
+        }
+    }
+    if let Some(i) = words.iter().position(|w| *w == "where") {
+        signal.scores[Aspect::Environment as usize] += WEAK * weight(i);
     }
     // A weak hint: "what does a line producer do", "what do PAs get lumbered with".
-    let asks_what_role_does =
-        words.iter().enumerate().any(|(i, w)| {
-            matches!(*w, "do" | "does" | "doing") && after_role.get(i).copied().unwrap_or(false)
-        }) || words
-            .windows(2)
-            .any(|w| w[0] == "what" && matches!(w[1], "do" | "does"));
-    if asks_what_role_does {
-        signal.scores[Aspect::Duties as usize] += WEAK;
+    let asks_what_role_does = words
+        .iter()
+        .enumerate()
+        .find(|(i, w)| {
+            matches!(**w, "do" | "does" | "doing") && reading.after_role.get(*i).copied().unwrap_or(false)
+        })
+        .map(|(i, _)| i)
+        .or_else(|| {
+            words
+                .windows(2)
+                .position(|w| w[0] == "what" && matches!(w[1], "do" | "does"))
+        });
+    if let Some(i) = asks_what_role_does {
+        signal.scores[Aspect::Duties as usize] += WEAK * weight(i);
     }
     signal
 }
@@ -255,7 +318,12 @@ mod tests {
 
     fn check(question: &str) -> Aspect {
         let tokens = tokenize(question);
-        detect(&tokens, &vec![false; tokens.len()]).best()
+        let reading = Reading {
+            after_role: &vec![false; tokens.len()],
+            weights: &vec![1.0; tokens.len()],
+            terms: &AspectTerms::default(),
+        };
+        detect(&tokens, &reading).best()
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod aspect;
+pub mod aspect_terms;
 pub mod knowledge;
 pub mod matcher;
 pub mod normalize;
@@ -15,6 +16,7 @@ use std::path::Path;
 
 use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
+use crate::engine::aspect_terms::AspectTerms;
 use crate::engine::knowledge::{Knowledge, LoadError, Role};
 use crate::engine::matcher::Matcher;
 
@@ -27,6 +29,7 @@ pub struct Aliases(Matcher);
 pub struct Engine {
     knowledge: Knowledge,
     matcher: Matcher,
+    terms: AspectTerms,
 }
 
 impl Engine {
@@ -38,7 +41,12 @@ impl Engine {
     /// Indexes already loaded knowledge.
     pub fn new(knowledge: Knowledge) -> Engine {
         let matcher = Matcher::new(&knowledge);
-        Engine { knowledge, matcher }
+        let terms = AspectTerms::build(&knowledge);
+        Engine {
+            knowledge,
+            matcher,
+            terms,
+        }
     }
 
     /// The knowledge this engine answers from.
@@ -53,7 +61,7 @@ impl Engine {
 
     /// Answers a free-text question, also recognising `aliases` (one server's own names).
     pub fn answer_with(&self, question: &str, aliases: Option<&Aliases>) -> Answer {
-        let question = question::parse(question, &self.matcher, aliases.map(|a| &a.0));
+        let question = question::parse(question, &self.matcher, aliases.map(|a| &a.0), &self.terms);
         answer::compose(&self.knowledge, &question)
     }
 
@@ -125,7 +133,7 @@ impl Engine {
         if typed.is_empty() {
             return self.knowledge.roles.iter().take(limit).collect();
         }
-        let question = question::parse(&typed, &self.matcher, None);
+        let question = question::parse(&typed, &self.matcher, None, &self.terms);
         let mut scored: Vec<(f64, &Role)> = self
             .knowledge
             .roles

@@ -5,8 +5,9 @@
 //! a question about jobs at all ("bruh")?
 
 use crate::engine::aspect::{self, Aspect, AspectSignal};
+use crate::engine::aspect_terms::AspectTerms;
 use crate::engine::matcher::{Found, Matcher};
-use crate::engine::normalize::{self, Token};
+use crate::engine::normalize::{self, SentenceEnd, Token};
 
 /// What a question is about, as far as words can tell.
 #[derive(Debug, Clone)]
@@ -24,9 +25,10 @@ pub struct Question {
     pub asks_path: bool,
 }
 
-/// Reads `text` with the roles known to `matcher`, plus `extra` aliases if given.
-pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>) -> Question {
-    let tokens = normalize::tokenize(text);
+/// Reads `text` with the roles known to `matcher`, plus `extra` aliases if given, and the
+/// aspect words learned from the knowledge in `terms`.
+pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &AspectTerms) -> Question {
+    let (tokens, sentence_ends) = normalize::tokenize_sentences(text);
     let found = matcher.find(&tokens, extra);
     let first_role_end = found
         .iter()
@@ -38,7 +40,13 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>) -> Question
     let after_role: Vec<bool> = (0..tokens.len())
         .map(|i| first_role_end.is_some_and(|end| i >= end))
         .collect();
-    let signal = aspect::detect(&tokens, &after_role);
+    let weights = token_weights(&tokens, &sentence_ends, &found);
+    let reading = aspect::Reading {
+        after_role: &after_role,
+        weights: &weights,
+        terms,
+    };
+    let signal = aspect::detect(&tokens, &reading);
     let (job_words, suggestions) = if found.is_empty() {
         (
             job_words(&tokens, matcher, &signal),
@@ -57,6 +65,52 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>) -> Question
         asks_path,
         tokens,
     }
+}
+
+/// How much a sentence of context around the question counts, against 1 for the question.
+const CONTEXT_WEIGHT: f32 = 0.35;
+
+/// Words that open a question when it has no question mark ("what does an EP do").
+const QUESTION_OPENERS: &[&str] = &[
+    "what", "whats", "how", "hows", "who", "whos", "which", "why", "when", "where", "is", "are", "do",
+    "does", "did", "can", "could", "should", "would", "will", "tell", "explain", "compare",
+];
+
+/// Each token's weight for aspect detection. Real questions often come after a few
+/// sentences about the asker; the question itself says what is asked. The question is the
+/// sentences that end with a question mark, else those that open like a question, else the
+/// whole text; the other sentences count [`CONTEXT_WEIGHT`]. Tokens inside a role's name
+/// count nothing: "Travel nurse" names a role and asks nothing about travel.
+fn token_weights(tokens: &[Token], ends: &[SentenceEnd], found: &[Found]) -> Vec<f32> {
+    let opens_question = |sentence: u32| {
+        tokens
+            .iter()
+            .find(|t| t.sentence == sentence && !t.connector)
+            .is_some_and(|t| QUESTION_OPENERS.contains(&t.raw.as_str()))
+    };
+    let mut focus: Vec<bool> = ends.iter().map(|end| *end == SentenceEnd::Question).collect();
+    if !focus.contains(&true) {
+        focus = (0..ends.len() as u32).map(opens_question).collect();
+    }
+    if !focus.contains(&true) {
+        focus = vec![true; ends.len()];
+    }
+    let mut weights: Vec<f32> = tokens
+        .iter()
+        .map(|t| match focus.get(t.sentence as usize) {
+            Some(true) => 1.0,
+            _ => CONTEXT_WEIGHT,
+        })
+        .collect();
+    for mention in found.iter().flat_map(|f| match f {
+        Found::Role(m) => std::slice::from_ref(m),
+        Found::Ambiguous(ms) => ms.as_slice(),
+    }) {
+        weights[mention.start..mention.end]
+            .iter_mut()
+            .for_each(|w| *w = 0.0);
+    }
+    weights
 }
 
 /// Phrases about moving between roles: "what comes after", "how do I become", "next step".

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::engine::aspect::Aspect;
 
 /// A section of a role or comparison file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
     /// The prose, without the `In short:` line.
     pub text: String,

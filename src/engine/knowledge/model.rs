@@ -62,7 +62,7 @@ impl SalaryFigure {
 }
 
 /// One role, as its file describes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Role {
     pub id: String,
     pub name: String,
