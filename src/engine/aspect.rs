@@ -101,6 +101,11 @@ impl AspectSignal {
         best
     }
 
+    /// True when no word points at any aspect.
+    pub fn is_empty(&self) -> bool {
+        self.scores.iter().all(|s| *s == 0.0)
+    }
+
     /// True when some word of the question is about a job aspect other than overview.
     pub fn asks_about_a_job(&self) -> bool {
         Aspect::ALL[1..]

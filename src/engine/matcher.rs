@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::engine::knowledge::Knowledge;
 use crate::engine::normalize::{self, Token};
+use crate::engine::short_forms::{self, Short, ShortForms};
 
 /// A role found in a question.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +56,8 @@ pub struct Matcher {
     deletes: HashMap<u64, Vec<u32>>,
     /// Word (and `~stem`) → roles whose names contain it.
     roles_by_word: HashMap<String, Vec<u32>>,
+    /// Clipped forms and slips of the vocabulary's words.
+    short: ShortForms,
 }
 
 const FUNCTION_WORDS: [&str; 12] = [
@@ -179,7 +182,11 @@ impl Matcher {
                 .into_iter()
                 .flatten(),
         );
-        for vid in self.similar_words(&token.word) {
+        for vid in self
+            .similar_words(&token.word)
+            .into_iter()
+            .chain(self.short.candidates(&token.word))
+        {
             ids.extend(self.by_first.get(&self.vocab[vid as usize]).into_iter().flatten());
         }
         ids.sort_unstable();
@@ -215,10 +222,26 @@ impl Matcher {
         }
         let mut cost = if phrase.acronym { 0.3 } else { 0.0 };
         let mut corrected = false;
+        let (mut short, mut full) = (0, 0);
         for (token, word) in window.iter().zip(&phrase.words) {
-            let c = word_cost(token, word)?;
+            let c = match word_cost(token, word) {
+                Some(c) => c,
+                None if token.connector || phrase.acronym => return None,
+                None => {
+                    short += 1;
+                    match short_forms::shortens(&token.word, &word.word)? {
+                        Short::Prefix => SHORT_COST,
+                        Short::Slip => 1.0,
+                    }
+                }
+            };
+            full += usize::from(c <= 0.2);
             corrected |= c >= 1.0;
             cost += c;
+        }
+        // A clipped word or a slip is read only when the rest of the name is typed in full.
+        if short > 0 && (short > 1 || full + 1 != phrase.words.len() || full == 0) {
+            return None;
         }
         Some(Mention {
             role: phrase.role as usize,
@@ -321,6 +344,7 @@ impl Builder {
                 let vid = matcher.vocab.len() as u32;
                 self.vocab_ids.insert(word.word.clone(), vid);
                 matcher.vocab.push(word.word.clone());
+                matcher.short.add(vid, &word.word);
                 for deletion in deletions(&word.word, max_typos(word.word.chars().count())) {
                     matcher.deletes.entry(deletion).or_default().push(vid);
                 }
@@ -381,6 +405,9 @@ fn select(mut candidates: Vec<Mention>) -> Vec<Found> {
 }
 
 const MIN_FUZZY_LEN: usize = 5;
+/// The cost of reading a clipped word ("loc" for "location"): more than a stem, less than
+/// a typo.
+const SHORT_COST: f32 = 0.5;
 /// Longer words are matched exactly only: no role name has such words, and the number of
 /// deletion variants grows with the square of a word's length.
 const MAX_FUZZY_LEN: usize = 32;

@@ -10,6 +10,7 @@ pub mod knowledge;
 pub mod matcher;
 pub mod normalize;
 pub mod question;
+pub mod short_forms;
 pub mod text;
 
 use std::path::Path;

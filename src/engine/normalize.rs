@@ -525,3 +525,62 @@ mod tests {
         tokenize("\u{0}\u{202e}\u{200b}<@<@>>''(((");
     }
 }
+
+#[cfg(test)]
+mod folding_tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.word).collect()
+    }
+
+    #[test]
+    fn invisible_characters_inside_a_word_are_removed() {
+        assert_eq!(
+            words("exec\u{200B}utive pro\u{00AD}ducer\u{FEFF}"),
+            ["executive", "producer"]
+        );
+        assert_eq!(words("line\u{200E} producer\u{2066}"), ["line", "producer"]);
+    }
+
+    #[test]
+    fn diacritics_turkish_i_and_full_width_forms_fold() {
+        assert_eq!(words("Café manager"), ["cafe", "manager"]);
+        assert_eq!(words("LİNE PRODUCER"), ["line", "producer"]);
+        assert_eq!(words("lıne producer"), ["line", "producer"]);
+        assert_eq!(words("ＬＩＮＥ producer"), ["line", "producer"]);
+        assert_eq!(phrase_key("Café Manager"), phrase_key("cafe manager"));
+    }
+
+    #[test]
+    fn capitals_survive_folding_for_abbreviations() {
+        assert!(tokenize("what does an ÉP earn")
+            .iter()
+            .any(|t| t.word == "ep" && t.shouted));
+    }
+
+    #[test]
+    fn sentences_are_numbered_and_questions_marked() {
+        let (tokens, ends) =
+            tokenize_sentences("I work in a bank. What does a producer do? asst. producers too");
+        let sentence_of = |word: &str| tokens.iter().find(|t| t.word == word).map(|t| t.sentence);
+        assert_eq!(sentence_of("bank"), Some(0));
+        assert_eq!(sentence_of("what"), Some(1));
+        assert_eq!(sentence_of("asst"), Some(2));
+        assert_eq!(
+            tokens.last().map(|t| t.sentence),
+            Some(2),
+            "an abbreviation's full stop ends nothing"
+        );
+        assert_eq!(
+            ends,
+            [SentenceEnd::Other, SentenceEnd::Question, SentenceEnd::Other]
+        );
+    }
+
+    #[test]
+    fn function_words_are_known_by_stem_too() {
+        assert!(is_function_word("the") && is_function_word("actually") && is_function_word(&stem("things")));
+        assert!(!is_function_word("licence") && !is_function_word("salary"));
+    }
+}

@@ -40,13 +40,20 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
     let after_role: Vec<bool> = (0..tokens.len())
         .map(|i| first_role_end.is_some_and(|end| i >= end))
         .collect();
-    let weights = token_weights(&tokens, &sentence_ends, &found);
-    let reading = aspect::Reading {
-        after_role: &after_role,
-        weights: &weights,
-        terms,
-    };
-    let signal = aspect::detect(&tokens, &reading);
+    // The question says what is asked; its context counts only when the question is silent.
+    let mut signal = AspectSignal::default();
+    for context_weight in [0.0, 1.0] {
+        let weights = token_weights(&tokens, &sentence_ends, &found, context_weight);
+        let reading = aspect::Reading {
+            after_role: &after_role,
+            weights: &weights,
+            terms,
+        };
+        signal = aspect::detect(&tokens, &reading);
+        if !signal.is_empty() {
+            break;
+        }
+    }
     let (job_words, suggestions) = if found.is_empty() {
         (
             job_words(&tokens, matcher, &signal),
@@ -67,9 +74,6 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
     }
 }
 
-/// How much a sentence of context around the question counts, against 1 for the question.
-const CONTEXT_WEIGHT: f32 = 0.35;
-
 /// Words that open a question when it has no question mark ("what does an EP do").
 const QUESTION_OPENERS: &[&str] = &[
     "what", "whats", "how", "hows", "who", "whos", "which", "why", "when", "where", "is", "are", "do",
@@ -79,9 +83,9 @@ const QUESTION_OPENERS: &[&str] = &[
 /// Each token's weight for aspect detection. Real questions often come after a few
 /// sentences about the asker; the question itself says what is asked. The question is the
 /// sentences that end with a question mark, else those that open like a question, else the
-/// whole text; the other sentences count [`CONTEXT_WEIGHT`]. Tokens inside a role's name
+/// whole text; the other sentences count `context_weight`. Tokens inside a role's name
 /// count nothing: "Travel nurse" names a role and asks nothing about travel.
-fn token_weights(tokens: &[Token], ends: &[SentenceEnd], found: &[Found]) -> Vec<f32> {
+fn token_weights(tokens: &[Token], ends: &[SentenceEnd], found: &[Found], context_weight: f32) -> Vec<f32> {
     let opens_question = |sentence: u32| {
         tokens
             .iter()
@@ -99,7 +103,7 @@ fn token_weights(tokens: &[Token], ends: &[SentenceEnd], found: &[Found]) -> Vec
         .iter()
         .map(|t| match focus.get(t.sentence as usize) {
             Some(true) => 1.0,
-            _ => CONTEXT_WEIGHT,
+            _ => context_weight,
         })
         .collect();
     for mention in found.iter().flat_map(|f| match f {
@@ -410,6 +414,68 @@ const JOB_NOUNS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::engine::knowledge::{Knowledge, Role};
+
+    fn read(question: &str) -> Question {
+        let role = |id: &str, name: &str| Role {
+            id: id.into(),
+            name: name.into(),
+            ..Role::default()
+        };
+        let roles = vec![
+            role("travel-nurse", "Travel nurse"),
+            role("location-manager", "Location manager"),
+            role("ward-nurse", "Ward nurse"),
+        ];
+        let (knowledge, _) = Knowledge::new(roles, Vec::new());
+        let terms = AspectTerms::build(&knowledge);
+        parse(question, &Matcher::new(&knowledge), None, &terms)
+    }
+
+    #[test]
+    fn words_of_a_role_name_are_not_aspect_words() {
+        assert_eq!(read("what does a travel nurse do?").aspect, Aspect::Duties);
+        assert_eq!(read("what does a locations manager do?").aspect, Aspect::Duties);
+        assert_eq!(read("travel nurse vs ward nurse").aspect, Aspect::Overview);
+        assert_eq!(
+            read("does a ward nurse travel a lot?").aspect,
+            Aspect::Environment
+        );
+    }
+
+    #[test]
+    fn the_question_outweighs_its_context() {
+        let long = "I've saved a lot of money and my salary now is fine. I'm tired of the office. \
+                    What does a ward nurse do?";
+        assert_eq!(read(long).aspect, Aspect::Duties);
+        let unmarked = "my pay is awful at the moment\nhow do I become a ward nurse";
+        assert_eq!(read(unmarked).aspect, Aspect::Requirements);
+        assert_eq!(read("ward nurse salary").aspect, Aspect::Salary);
+    }
+
+    #[test]
+    fn a_clipped_or_slipped_role_word_is_read_when_the_rest_is_typed_in_full() {
+        let found = |q: &str| -> Vec<usize> {
+            read(q)
+                .found
+                .iter()
+                .filter_map(|f| match f {
+                    Found::Role(m) => Some(m.role),
+                    Found::Ambiguous(_) => None,
+                })
+                .collect()
+        };
+        assert_eq!(found("loc manager hours"), [1]);
+        assert_eq!(found("loc. manager hours"), [1]);
+        assert_eq!(found("wrad nurse pay"), [2]);
+        assert_eq!(found("loc mgr"), Vec::<usize>::new());
+        assert_eq!(
+            found("word nurse"),
+            Vec::<usize>::new(),
+            "a substitution is another word"
+        );
+    }
 
     #[test]
     fn job_shaped_words_need_a_job_question() {
