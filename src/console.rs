@@ -13,6 +13,8 @@ pub fn run(live: &LiveKnowledge, input: impl BufRead, mut output: impl Write) ->
     for line in input.split(b'\n') {
         let line = String::from_utf8_lossy(&line?).trim().to_string();
         let engine = live.engine();
+        // Commands are matched without case; a question goes to the engine as typed, so
+        // "what does an LP do?" reads its capitals as it does in `ask` and on Discord.
         match line.to_lowercase().as_str() {
             "quit" | "exit" => break,
             "" => {}
@@ -21,14 +23,9 @@ pub fn run(live: &LiveKnowledge, input: impl BufRead, mut output: impl Write) ->
                     writeln!(output, "- {} ({})", role.name, role.id)?;
                 }
             }
-            "help" => writeln!(
-                output,
-                "Ask about a role (\"what does a {0} do?\"), compare two (\"{0} vs {1} salary\"), or type `roles`.",
-                engine.knowledge().roles.first().map_or("producer", |r| r.name.as_str()).to_lowercase(),
-                engine.knowledge().roles.get(1).map_or("director", |r| r.name.as_str()).to_lowercase()
-            )?,
-            question => {
-                let answer = engine.answer(&crate::markup::strip_markup(question));
+            "help" => writeln!(output, "{}\n", engine.render_text(&engine.help()))?,
+            _ => {
+                let answer = engine.answer(&crate::markup::strip_markup(&line));
                 writeln!(output, "{}\n", engine.render_text(&answer))?;
             }
         }

@@ -7,6 +7,7 @@ use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::{Knowledge, Role, SalaryFigure, Section};
 use crate::engine::matcher::{Found, Mention};
 use crate::engine::question::Question;
+use crate::engine::small_talk;
 
 /// How a question was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +92,7 @@ pub struct CareerPath {
 }
 
 impl Answer {
-    fn empty(status: Status, title: String) -> Answer {
+    pub(crate) fn empty(status: Status, title: String) -> Answer {
         Answer {
             status,
             roles: Vec::new(),
@@ -133,7 +134,7 @@ pub fn compose(knowledge: &Knowledge, question: &Question) -> Answer {
         .collect();
     let mut answer = match mentions.as_slice() {
         [] if !question.job_words.is_empty() => unknown_role(knowledge, question),
-        [] => not_understood(knowledge),
+        [] => small_talk::reply(knowledge, question.small_talk),
         [one] => {
             let mut answer = about_role(knowledge, one.role, question.aspect);
             if question.asks_path {
@@ -415,28 +416,6 @@ fn clip(text: &str, max: usize) -> String {
         Some(space) if space > 0 => format!("{}…", cut[..space].trim_end()),
         _ => format!("{cut}…"),
     }
-}
-
-fn not_understood(knowledge: &Knowledge) -> Answer {
-    let mut answer = Answer::empty(Status::NotUnderstood, "I didn't understand that".to_string());
-    let example = match knowledge.roles.as_slice() {
-        [a, b, ..] => format!(
-            "Ask me about a job role, e.g. \"how much does a {} earn?\" or \"{} vs {} duties\".",
-            a.name.to_lowercase(),
-            a.name.to_lowercase(),
-            b.name.to_lowercase()
-        ),
-        [a] => format!(
-            "Ask me about a job role, e.g. \"how much does a {} earn?\".",
-            a.name.to_lowercase()
-        ),
-        [] => "Ask me about a job role.".to_string(),
-    };
-    answer.parts = vec![Part {
-        heading: None,
-        text: example,
-    }];
-    answer
 }
 
 fn ambiguous(knowledge: &Knowledge, options: &[Mention]) -> Answer {

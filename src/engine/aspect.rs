@@ -101,9 +101,9 @@ impl AspectSignal {
         best
     }
 
-    /// True when no word points at any aspect.
-    pub fn is_empty(&self) -> bool {
-        self.scores.iter().all(|s| *s == 0.0)
+    /// The highest score of any aspect (0 when no word points anywhere).
+    pub fn strongest(&self) -> f32 {
+        self.scores.iter().copied().fold(0.0, f32::max)
     }
 
     /// True when some word of the question is about a job aspect other than overview.
@@ -148,7 +148,10 @@ const VOCABULARY: [(Aspect, f32, &str); 9] = [
          day to day, typical day, daily, workload, involved, involve, involves, handle, handles, \
          in charge, job description, spend their time, spend his time, spend her time, get up to, \
          all day, who does what, lumbered, saddled, in practice, oversee, oversees, manage, \
-         manages, jobs do, what do they do, deliverables, actually do, day in the life, routine",
+         manages, jobs do, what do they do, deliverables, actually do, day in the life, routine, \
+         deal with, deals with, sort out, take care of, look after, expected to do, actual job, \
+         their job, job on, day look like, day looks like, days look like, day like, \
+         main things, work on, working on",
     ),
     (
         Aspect::Requirements,
@@ -162,7 +165,11 @@ const VOCABULARY: [(Aspect, f32, &str); 9] = [
          how to get, need to know, credentials, it take, it takes, take to be, takes to be, \
          film school, portfolio, internship, internships, years of, go from, work their way up, \
          work your way up, work my way up, move up, step up, progress, progression, promoted, \
-         promotion, career ladder",
+         promotion, career ladder, apprenticeship, apprenticeships, masters, bachelors, mba, \
+         phd, uni, graduate, graduates, postgraduate, postgrad, a levels, gcse, gcses, licence, \
+         license, licensed, exam, exams, qualify, accredited, accreditation, bootcamp, \
+         how do you get, how do i get, how can i get, how would i get, path to, route to, \
+         way to become, get a job as, land a job, break in",
     ),
     (
         Aspect::Environment,
@@ -212,7 +219,7 @@ const VOCABULARY: [(Aspect, f32, &str); 9] = [
          make more, makes more, make less, earn more, living, pull in, bring in, takes home, \
          taking home, took home, better paid, paid more, pays better, make bank, bank, \
          going rate, k a year, grand, quid, bucks, minimum wage, pay the bills, decent money, \
-         good money, lucrative, offer, offered, afford",
+         good money, lucrative, afford, get paid, gets paid",
     ),
 ];
 
@@ -228,9 +235,10 @@ pub struct Reading<'a> {
     /// Whether a role was mentioned before the token: "what does a producer do" asks for
     /// duties, while "how do producers differ" uses "do" only as a helper verb.
     pub after_role: &'a [bool],
-    /// How much the token's sentence counts (1 for the question itself, less for context
-    /// around it), and 0 for tokens inside a role's name ("Travel nurse" is no question
-    /// about travel).
+    /// Whether the token is part of a role mention.
+    pub in_role: &'a [bool],
+    /// How much the token's sentence counts (see `focus.rs`), and 0 for tokens inside a
+    /// role's name ("Travel nurse" is no question about travel).
     pub weights: &'a [f32],
     /// Aspect words learned from the knowledge, for words the vocabulary does not place.
     pub terms: &'a AspectTerms,
@@ -239,21 +247,37 @@ pub struct Reading<'a> {
 /// Scores `tokens` against the aspect vocabulary, then lets the words it does not place
 /// vote with what the knowledge teaches about them.
 pub fn detect(tokens: &[Token], reading: &Reading) -> AspectSignal {
-    let words: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
+    // Hedges between words ("what actually is", "how do you even get") do not break a
+    // phrase; `at` maps a position in `words` back to its token.
+    let at: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !HEDGES.contains(&tokens[i].raw.as_str()))
+        .collect();
+    let words: Vec<&str> = at.iter().map(|&i| tokens[i].raw.as_str()).collect();
+    let singular: Vec<&str> = at.iter().map(|&i| tokens[i].word.as_str()).collect();
     let weight = |i: usize| reading.weights.get(i).copied().unwrap_or(1.0);
     let mut signal = AspectSignal::default();
     let index = vocabulary_index();
     // Each phrase counts once per question, at the weight of its most telling use.
     let mut counted: HashMap<(usize, &[&str]), f32> = HashMap::new();
-    let mut placed = vec![false; words.len()];
+    let mut placed = vec![false; tokens.len()];
     for start in 0..words.len() {
-        for (aspect, strength, phrase) in index.get(words[start]).into_iter().flatten() {
+        let firsts = [words[start], singular[start]];
+        let entries = firsts.iter().flat_map(|w| index.get(w).into_iter().flatten());
+        for (aspect, strength, phrase) in entries {
             let end = start + phrase.len();
-            if words.get(start..end) != Some(phrase.as_slice()) {
+            let matches = end <= words.len()
+                && phrase
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| words[start + k] == *p || singular[start + k] == *p);
+            if !matches {
                 continue;
             }
-            let phrase_weight = (start..end).map(weight).fold(f32::INFINITY, f32::min);
-            placed[start..end].iter_mut().for_each(|p| *p = true);
+            let phrase_weight = at[start..end]
+                .iter()
+                .map(|&i| weight(i))
+                .fold(f32::INFINITY, f32::min);
+            at[start..end].iter().for_each(|&i| placed[i] = true);
             let best = counted.entry((*aspect as usize, phrase.as_slice())).or_default();
             *best = best.max(strength * phrase_weight);
         }
@@ -261,22 +285,17 @@ pub fn detect(tokens: &[Token], reading: &Reading) -> AspectSignal {
     for ((aspect, _), score) in counted {
         signal.scores[aspect] += score;
     }
-    let mut voted: Vec<&str> = Vec::new();
-    let mut learned = [0.0f32; 6];
     for (i, token) in tokens.iter().enumerate() {
-        if placed[i] || weight(i) == 0.0 || voted.contains(&token.stem.as_str()) {
-            continue;
-        }
-        if let Some((aspect, share)) = reading.terms.vote(token) {
-            voted.push(&token.stem);
-            learned[aspect as usize] += LEARNED * share * weight(i);
+        if is_money_amount(&token.raw) && !placed[i] {
+            placed[i] = true;
+            signal.scores[Aspect::Salary as usize] += OVERVIEW * weight(i);
         }
     }
-    for (score, vote) in signal.scores.iter_mut().zip(learned) {
-        if vote >= LEARNED_MIN {
-            *score += vote;
-        }
+    if let Some(i) = asks_what_role_is(tokens, reading.in_role) {
+        signal.scores[Aspect::Overview as usize] += STRONG * weight(i);
     }
+    add_learned_votes(&mut signal, tokens, reading, &placed);
+    let words: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
     if let Some(i) = words.iter().position(|w| *w == "where") {
         signal.scores[Aspect::Environment as usize] += WEAK * weight(i);
     }
@@ -297,6 +316,83 @@ pub fn detect(tokens: &[Token], reading: &Reading) -> AspectSignal {
         signal.scores[Aspect::Duties as usize] += WEAK * weight(i);
     }
     signal
+}
+
+/// Lets the words no vocabulary phrase placed vote with the aspects the knowledge teaches
+/// about them (see `aspect_terms.rs`), when their votes add up to [`LEARNED_MIN`].
+fn add_learned_votes(signal: &mut AspectSignal, tokens: &[Token], reading: &Reading, placed: &[bool]) {
+    let weight = |i: usize| reading.weights.get(i).copied().unwrap_or(1.0);
+    let mut voted: Vec<&str> = Vec::new();
+    let mut learned = [0.0f32; 6];
+    for (i, token) in tokens.iter().enumerate() {
+        if placed[i] || weight(i) == 0.0 || voted.contains(&token.stem.as_str()) {
+            continue;
+        }
+        if let Some((aspect, share)) = reading.terms.vote(token) {
+            voted.push(&token.stem);
+            learned[aspect as usize] += LEARNED * share * weight(i);
+        }
+    }
+    for (score, vote) in signal.scores.iter_mut().zip(learned) {
+        if vote >= LEARNED_MIN {
+            *score += vote;
+        }
+    }
+}
+
+/// Hedging words skipped when phrases are matched.
+const HEDGES: &[&str] = &[
+    "actually",
+    "really",
+    "even",
+    "exactly",
+    "basically",
+    "just",
+    "literally",
+    "honestly",
+    "truly",
+    "generally",
+    "normally",
+    "usually",
+    "typically",
+    "ever",
+];
+
+/// "52k", "30k", "1.5m": an amount of money as people type it.
+fn is_money_amount(raw: &str) -> bool {
+    let Some(number) = raw.strip_suffix(['k', 'm']) else {
+        return false;
+    };
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// "what (a/an/the) ROLE is/are/means": asks what the role is. Returns the position of
+/// "what".
+fn asks_what_role_is(tokens: &[Token], in_role: &[bool]) -> Option<usize> {
+    let role = |i: usize| in_role.get(i).copied().unwrap_or(false);
+    (0..tokens.len()).find(|&i| {
+        if !matches!(tokens[i].raw.as_str(), "what" | "whats") {
+            return false;
+        }
+        let mut j = i + 1;
+        while j < tokens.len() && matches!(tokens[j].raw.as_str(), "a" | "an" | "the") {
+            j += 1;
+        }
+        let start = j;
+        while j < tokens.len() && role(j) {
+            j += 1;
+        }
+        let verb = tokens.get(j);
+        // "what a line producer is", not "what a line producer is responsible for".
+        let ends = |k: usize| {
+            tokens
+                .get(k)
+                .is_none_or(|t| t.sentence != tokens[j].sentence || HEDGES.contains(&t.raw.as_str()))
+        };
+        j > start
+            && verb.is_some_and(|t| matches!(t.raw.as_str(), "is" | "are" | "means" | "mean"))
+            && ends(j + 1)
+    })
 }
 
 type VocabularyIndex = HashMap<&'static str, Vec<(Aspect, f32, Vec<&'static str>)>>;
@@ -325,6 +421,7 @@ mod tests {
         let tokens = tokenize(question);
         let reading = Reading {
             after_role: &vec![false; tokens.len()],
+            in_role: &vec![false; tokens.len()],
             weights: &vec![1.0; tokens.len()],
             terms: &AspectTerms::default(),
         };

@@ -111,7 +111,14 @@ impl Matcher {
         if let Some(extra) = extra {
             candidates.extend(extra.candidates(tokens));
         }
-        select(candidates)
+        let mut found = select(candidates);
+        // A one-word name read from another form of its word ("producing" for Producer)
+        // is a role only when nothing else in the question is: "a masters in producing to
+        // become a line producer" asks about one role.
+        if found.len() > 1 {
+            found.retain(|f| !matches!(f, Found::Role(m) if m.end - m.start == 1 && m.cost == STEM_COST));
+        }
+        found
     }
 
     fn candidates(&self, tokens: &[Token]) -> Vec<Mention> {
@@ -405,6 +412,8 @@ fn select(mut candidates: Vec<Mention>) -> Vec<Found> {
 }
 
 const MIN_FUZZY_LEN: usize = 5;
+/// The cost of reading a word as another form of a name's word ("producing", "producer").
+const STEM_COST: f32 = 0.2;
 /// The cost of reading a clipped word ("loc" for "location"): more than a stem, less than
 /// a typo.
 const SHORT_COST: f32 = 0.5;
@@ -441,7 +450,7 @@ fn word_cost(token: &Token, word: &Token) -> Option<f32> {
         return Some(0.0);
     }
     if token.stem == word.stem && token.stem.chars().count() >= 4 {
-        return Some(0.2);
+        return Some(STEM_COST);
     }
     typo_distance(&token.word, &word.word).map(|d| d as f32)
 }

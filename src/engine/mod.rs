@@ -6,11 +6,13 @@
 pub mod answer;
 pub mod aspect;
 pub mod aspect_terms;
+pub mod focus;
 pub mod knowledge;
 pub mod matcher;
 pub mod normalize;
 pub mod question;
 pub mod short_forms;
+pub mod small_talk;
 pub mod text;
 
 use std::path::Path;
@@ -121,6 +123,11 @@ impl Engine {
         self.knowledge
             .index(role_id)
             .map(|i| answer::path_answer(&self.knowledge, i))
+    }
+
+    /// What the bot can do, with examples from this knowledge (for `help` commands).
+    pub fn help(&self) -> Answer {
+        small_talk::reply(&self.knowledge, Some(small_talk::SmallTalk::Capabilities))
     }
 
     /// Renders an answer as plain text.

@@ -4,10 +4,15 @@
 //! look like a question about some other job ("how much does a pilot earn") or is it not
 //! a question about jobs at all ("bruh")?
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use crate::engine::aspect::{self, Aspect, AspectSignal};
 use crate::engine::aspect_terms::AspectTerms;
+use crate::engine::focus;
 use crate::engine::matcher::{Found, Matcher};
-use crate::engine::normalize::{self, SentenceEnd, Token};
+use crate::engine::normalize::{self, Token};
+use crate::engine::small_talk::{self, SmallTalk};
 
 /// What a question is about, as far as words can tell.
 #[derive(Debug, Clone)]
@@ -23,6 +28,8 @@ pub struct Question {
     pub suggestions: Vec<usize>,
     /// The question is about a career path: what leads to a role, or what comes after it.
     pub asks_path: bool,
+    /// A greeting, thanks or "what can you do?", when the message names no job.
+    pub small_talk: Option<SmallTalk>,
 }
 
 /// Reads `text` with the roles known to `matcher`, plus `extra` aliases if given, and the
@@ -40,17 +47,33 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
     let after_role: Vec<bool> = (0..tokens.len())
         .map(|i| first_role_end.is_some_and(|end| i >= end))
         .collect();
-    // The question says what is asked; its context counts only when the question is silent.
+    let mut in_role = vec![false; tokens.len()];
+    for mention in found.iter().flat_map(|f| match f {
+        Found::Role(m) => std::slice::from_ref(m),
+        Found::Ambiguous(ms) => ms.as_slice(),
+    }) {
+        in_role[mention.start..mention.end]
+            .iter_mut()
+            .for_each(|r| *r = true);
+    }
     let mut signal = AspectSignal::default();
-    for context_weight in [0.0, 1.0] {
-        let weights = token_weights(&tokens, &sentence_ends, &found, context_weight);
+    let passes = focus::passes(&tokens, &sentence_ends, &in_role);
+    let last = passes.len() - 1;
+    for (pass, weights) in passes.iter().enumerate() {
         let reading = aspect::Reading {
             after_role: &after_role,
-            weights: &weights,
+            in_role: &in_role,
+            weights,
             terms,
         };
-        signal = aspect::detect(&tokens, &reading);
-        if !signal.is_empty() {
+        let found_here = aspect::detect(&tokens, &reading);
+        let enough = if pass == last {
+            focus::WHOLE_MESSAGE_MIN
+        } else {
+            f32::MIN_POSITIVE
+        };
+        if found_here.strongest() >= enough {
+            signal = found_here;
             break;
         }
     }
@@ -63,6 +86,10 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
         (Vec::new(), Vec::new())
     };
     let asks_path = asks_path(&tokens);
+    let small_talk = match (found.is_empty(), job_words.is_empty()) {
+        (true, true) => small_talk::detect(&tokens),
+        _ => None,
+    };
     Question {
         aspect: signal.best(),
         signal,
@@ -70,51 +97,9 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
         job_words,
         suggestions,
         asks_path,
+        small_talk,
         tokens,
     }
-}
-
-/// Words that open a question when it has no question mark ("what does an EP do").
-const QUESTION_OPENERS: &[&str] = &[
-    "what", "whats", "how", "hows", "who", "whos", "which", "why", "when", "where", "is", "are", "do",
-    "does", "did", "can", "could", "should", "would", "will", "tell", "explain", "compare",
-];
-
-/// Each token's weight for aspect detection. Real questions often come after a few
-/// sentences about the asker; the question itself says what is asked. The question is the
-/// sentences that end with a question mark, else those that open like a question, else the
-/// whole text; the other sentences count `context_weight`. Tokens inside a role's name
-/// count nothing: "Travel nurse" names a role and asks nothing about travel.
-fn token_weights(tokens: &[Token], ends: &[SentenceEnd], found: &[Found], context_weight: f32) -> Vec<f32> {
-    let opens_question = |sentence: u32| {
-        tokens
-            .iter()
-            .find(|t| t.sentence == sentence && !t.connector)
-            .is_some_and(|t| QUESTION_OPENERS.contains(&t.raw.as_str()))
-    };
-    let mut focus: Vec<bool> = ends.iter().map(|end| *end == SentenceEnd::Question).collect();
-    if !focus.contains(&true) {
-        focus = (0..ends.len() as u32).map(opens_question).collect();
-    }
-    if !focus.contains(&true) {
-        focus = vec![true; ends.len()];
-    }
-    let mut weights: Vec<f32> = tokens
-        .iter()
-        .map(|t| match focus.get(t.sentence as usize) {
-            Some(true) => 1.0,
-            _ => context_weight,
-        })
-        .collect();
-    for mention in found.iter().flat_map(|f| match f {
-        Found::Role(m) => std::slice::from_ref(m),
-        Found::Ambiguous(ms) => ms.as_slice(),
-    }) {
-        weights[mention.start..mention.end]
-            .iter_mut()
-            .for_each(|w| *w = 0.0);
-    }
-    weights
 }
 
 /// Phrases about moving between roles: "what comes after", "how do I become", "next step".
@@ -156,16 +141,43 @@ fn asks_path(tokens: &[Token]) -> bool {
 /// pay, skills, hours and the like — a word shaped like a job title ("attendant").
 fn job_words(tokens: &[Token], matcher: &Matcher, signal: &AspectSignal) -> Vec<String> {
     let asks = signal.asks_about_a_job();
+    // "a kitchen porter", "an usher": a job title is a count noun, so an article close
+    // before a word of the occupation lexicon says it is used as a title.
+    let after_article = |i: usize| {
+        tokens[i.saturating_sub(2)..i]
+            .iter()
+            .any(|t| matches!(t.raw.as_str(), "a" | "an"))
+    };
     tokens
         .iter()
-        .filter(|t| !t.connector)
-        .filter(|t| {
+        .enumerate()
+        .filter(|(_, t)| !t.connector)
+        .filter(|(i, t)| {
             matcher.is_role_word(t)
                 || JOB_NOUNS.contains(&t.word.as_str())
+                || ((asks || after_article(*i)) && is_occupation(t))
                 || (asks && looks_like_job_title(&t.word))
         })
-        .map(|t| t.raw.clone())
+        .map(|(_, t)| t.raw.clone())
         .collect()
+}
+
+/// Words of job titles from public occupation classifications (US SOC 2018 and its
+/// indexes, ILO ISCO-08): facts, with the sources and how the list was made named in the
+/// file's header. Field-independent: it tells "a job the knowledge does not cover" from
+/// "not about jobs" in any knowledge folder.
+const OCCUPATIONS: &str = include_str!("occupations.txt");
+
+fn is_occupation(token: &Token) -> bool {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        OCCUPATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    words.contains(token.word.as_str()) || words.contains(token.raw.as_str())
 }
 
 fn looks_like_job_title(word: &str) -> bool {
