@@ -321,8 +321,7 @@ pub fn who_earns_more(a: &Role, b: &Role) -> String {
 
 /// "an executive producer", "a line producer".
 fn with_article(noun: &str) -> String {
-    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {noun}", if vowel { "an" } else { "a" })
+    format!("{} {noun}", small_talk::indefinite(noun))
 }
 
 /// "median $95,884 per year", "$50,000–$80,000 per year".

@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 use crate::engine::aspect_terms::AspectTerms;
 use crate::engine::normalize::Token;
+use crate::engine::vocabulary::{Vocabulary, OVERVIEW, STRONG, WEAK};
 
 /// What a question asks about a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,110 +119,6 @@ impl AspectSignal {
     }
 }
 
-const STRONG: f32 = 2.0;
-const OVERVIEW: f32 = 1.5;
-const WEAK: f32 = 1.0;
-
-/// Phrases per aspect, separated by commas, matched against the question's lowercase
-/// words. A phrase of several words must appear as consecutive words.
-const VOCABULARY: [(Aspect, f32, &str); 9] = [
-    (
-        Aspect::Overview,
-        OVERVIEW,
-        "what is, what s, who is, mean, means, meaning, definition, define, explain, explained, \
-         overview, difference, differences, different from, differ, differs, distinguish, \
-         tell me about, tell me what, same thing, title",
-    ),
-    // Rank and seniority are overview too, and as telling as any other aspect's words.
-    (
-        Aspect::Overview,
-        STRONG,
-        "rank, ranks, ranked, ranking, outrank, outranks, pecking order, hierarchy, senior to, \
-         junior to, above, below, higher up, more senior, more junior, higher, lower, boss, \
-         reports to, report to, ladder, seniority, in charge of",
-    ),
-    (
-        Aspect::Duties,
-        STRONG,
-        "duty, duties, responsibility, responsibilities, responsible, accountable, task, tasks, \
-         day to day, typical day, daily, workload, involved, involve, involves, handle, handles, \
-         in charge, job description, spend their time, spend his time, spend her time, get up to, \
-         all day, who does what, lumbered, saddled, in practice, oversee, oversees, manage, \
-         manages, jobs do, what do they do, deliverables, actually do, day in the life, routine, \
-         deal with, deals with, sort out, take care of, look after, expected to do, actual job, \
-         their job, job on, day look like, day looks like, days look like, day like, \
-         main things, work on, working on",
-    ),
-    (
-        Aspect::Requirements,
-        STRONG,
-        "requirement, requirements, require, required, requires, qualification, qualifications, \
-         qualified, degree, degrees, diploma, education, educational, study, studies, school, \
-         college, university, certificate, certificates, certification, certifications, certified, \
-         become, becomes, becoming, get into, getting into, break into, breaking into, path into, route into, \
-         way into, career path, experience, training, trained, prerequisite, prerequisites, \
-         background, major in, course, courses, apply, hired, entry level, start out, get started, \
-         how to get, need to know, credentials, it take, it takes, take to be, takes to be, \
-         film school, portfolio, internship, internships, years of, go from, work their way up, \
-         work your way up, work my way up, move up, step up, progress, progression, promoted, \
-         promotion, career ladder, apprenticeship, apprenticeships, masters, bachelors, mba, \
-         phd, uni, graduate, graduates, postgraduate, postgrad, a levels, gcse, gcses, licence, \
-         license, licensed, exam, exams, qualify, accredited, accreditation, bootcamp, \
-         how do you get, how do i get, how can i get, how would i get, path to, route to, \
-         way to become, get a job as, land a job, break in",
-    ),
-    (
-        Aspect::Environment,
-        STRONG,
-        "environment, hours, working hours, work hours, weekend, weekends, nights, late, overtime, \
-         travel, travels, travelling, traveling, stress, stressed, stressful, pressure, \
-         high pressure, chill, relaxed, grind, hectic, busy, intense, crunch, commute, wfh, hybrid, \
-         exhausting, tiring, demanding, remote, remotely, from home, work life, travel for, burn out, burnt out, burned out, \
-         crunch time, social life, family life, unsociable, antisocial, sociable hours, \
-         long hours, early starts, late nights, time off, holiday, holidays, vacation, \
-         where do they work, where they work, balance, conditions, workplace, burnout, \
-         days are longer, long days, longer days, tough, tougher, hard work, schedule, lifestyle, \
-         culture, work setting, 9 to 5, nine to five, on call, shifts, shift work, flexible",
-    ),
-    // Places hint at the work environment, but "tasks on a shoot" is still about duties.
-    (
-        Aspect::Environment,
-        WEAK,
-        "office, offices, shoot, shoots, studio, studios, agency, based, setting, location, \
-         locations, on set, on location, desk, outdoors, indoors",
-    ),
-    // "How much do they …" is mostly about pay, but "how much do they travel" is not.
-    (
-        Aspect::Salary,
-        OVERVIEW,
-        "how much do, how much does, how much can, how much would, how much will",
-    ),
-    (
-        Aspect::Skills,
-        STRONG,
-        "skill, skills, skillset, skill set, skill sets, ability, abilities, quality, qualities, \
-         trait, traits, strength, strengths, good at, makes a good, make a good, what makes, \
-         soft skills, competency, competencies, talent, talents, aptitude, effective, succeed, \
-         success, personality, characteristics, attributes, must have, strong at, excel, \
-         brilliant at, great at, best at, should a good, makes a great, what makes a, \
-         good with, great with, bad at, terrible at, suited, suit, cut out, people person, \
-         people skills, shy, outgoing, introvert, introverted, extrovert, confident, \
-         organised, organized, creative enough, get better at, improve, what it takes",
-    ),
-    (
-        Aspect::Salary,
-        STRONG,
-        "salary, salaries, pay, paid, pays, paying, payment, earn, earns, earning, earnings, income, \
-         wage, wages, compensation, money, take home, paycheck, paycheque, pay packet, rate, rates, \
-         day rate, cash, rake, rich, per hour, an hour, per episode, per year, a year, annual, \
-         annually, remuneration, fee, fees, make a living, how much more, bonus, well paid, underpaid, overpaid, worth, dollars, pounds, six figures, \
-         make more, makes more, make less, earn more, living, pull in, bring in, takes home, \
-         taking home, took home, better paid, paid more, pays better, make bank, bank, \
-         going rate, k a year, grand, quid, bucks, minimum wage, pay the bills, decent money, \
-         good money, lucrative, afford, get paid, gets paid",
-    ),
-];
-
 /// How much a question word learned from the knowledge weighs, at most (a general
 /// vocabulary phrase weighs [`STRONG`]).
 const LEARNED: f32 = 0.8;
@@ -242,6 +138,8 @@ pub struct Reading<'a> {
     pub weights: &'a [f32],
     /// Aspect words learned from the knowledge, for words the vocabulary does not place.
     pub terms: &'a AspectTerms,
+    /// The knowledge folder's own vocabulary, if it has one, read with the general one.
+    pub folder: Option<&'a Vocabulary>,
 }
 
 /// Scores `tokens` against the aspect vocabulary, then lets the words it does not place
@@ -256,13 +154,16 @@ pub fn detect(tokens: &[Token], reading: &Reading) -> AspectSignal {
     let singular: Vec<&str> = at.iter().map(|&i| tokens[i].word.as_str()).collect();
     let weight = |i: usize| reading.weights.get(i).copied().unwrap_or(1.0);
     let mut signal = AspectSignal::default();
-    let index = vocabulary_index();
+    let vocabularies = [Some(Vocabulary::general()), reading.folder];
     // Each phrase counts once per question, at the weight of its most telling use.
-    let mut counted: HashMap<(usize, &[&str]), f32> = HashMap::new();
+    let mut counted: HashMap<(usize, &Vec<String>), f32> = HashMap::new();
     let mut placed = vec![false; tokens.len()];
     for start in 0..words.len() {
         let firsts = [words[start], singular[start]];
-        let entries = firsts.iter().flat_map(|w| index.get(w).into_iter().flatten());
+        let entries = vocabularies
+            .iter()
+            .flatten()
+            .flat_map(|v| firsts.iter().flat_map(|w| v.starting_with(w)));
         for (aspect, strength, phrase) in entries {
             let end = start + phrase.len();
             let matches = end <= words.len()
@@ -278,7 +179,7 @@ pub fn detect(tokens: &[Token], reading: &Reading) -> AspectSignal {
                 .map(|&i| weight(i))
                 .fold(f32::INFINITY, f32::min);
             at[start..end].iter().for_each(|&i| placed[i] = true);
-            let best = counted.entry((*aspect as usize, phrase.as_slice())).or_default();
+            let best = counted.entry((*aspect as usize, phrase)).or_default();
             *best = best.max(strength * phrase_weight);
         }
     }
@@ -395,23 +296,6 @@ fn asks_what_role_is(tokens: &[Token], in_role: &[bool]) -> Option<usize> {
     })
 }
 
-type VocabularyIndex = HashMap<&'static str, Vec<(Aspect, f32, Vec<&'static str>)>>;
-
-/// The vocabulary keyed by each phrase's first word, built once.
-fn vocabulary_index() -> &'static VocabularyIndex {
-    static INDEX: OnceLock<VocabularyIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index = VocabularyIndex::new();
-        for (aspect, weight, phrases) in VOCABULARY {
-            for phrase in phrases.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                let words: Vec<&'static str> = phrase.split(' ').collect();
-                index.entry(words[0]).or_default().push((aspect, weight, words));
-            }
-        }
-        index
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +308,7 @@ mod tests {
             in_role: &vec![false; tokens.len()],
             weights: &vec![1.0; tokens.len()],
             terms: &AspectTerms::default(),
+            folder: None,
         };
         detect(&tokens, &reading).best()
     }

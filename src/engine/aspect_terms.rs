@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::Knowledge;
 use crate::engine::normalize::{self, Token};
+use crate::engine::vocabulary::Vocabulary;
 
 /// BM25's term-frequency saturation.
 const K1: f32 = 1.2;
@@ -38,6 +39,8 @@ const MIN_TERM_CHARS: usize = 3;
 #[derive(Debug, Default)]
 pub struct AspectTerms {
     votes: HashMap<String, (Aspect, f32)>,
+    /// The folder's own vocabulary file, if it has one.
+    folder: Option<Vocabulary>,
 }
 
 impl AspectTerms {
@@ -77,7 +80,15 @@ impl AspectTerms {
                 (found_in[best] >= needed && share >= MIN_SHARE).then(|| (term, (Aspect::ALL[best], share)))
             })
             .collect();
-        AspectTerms { votes }
+        AspectTerms {
+            votes,
+            folder: knowledge.vocabulary.clone(),
+        }
+    }
+
+    /// The knowledge folder's own vocabulary (`vocabulary.toml`), if it has one.
+    pub fn folder(&self) -> Option<&Vocabulary> {
+        self.folder.as_ref()
     }
 
     /// The aspect `token` points at in this knowledge, with the share of its weight there.

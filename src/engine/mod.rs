@@ -14,6 +14,7 @@ pub mod question;
 pub mod short_forms;
 pub mod small_talk;
 pub mod text;
+pub mod vocabulary;
 
 use std::path::Path;
 
@@ -137,7 +138,8 @@ impl Engine {
 
     /// Roles that best fit a partly typed name, best first (for autocomplete).
     pub fn suggest(&self, typed: &str, limit: usize) -> Vec<&Role> {
-        let typed = typed.trim().to_lowercase();
+        // Autocomplete folds text as questions are folded: "cafe" finds "Café manager".
+        let typed = normalize::fold(typed.trim()).to_lowercase();
         if typed.is_empty() {
             return self.knowledge.roles.iter().take(limit).collect();
         }
@@ -172,7 +174,7 @@ impl Engine {
 fn suggestion_score(typed: &str, role: &Role) -> f64 {
     role.names()
         .map(|phrase| {
-            let phrase = phrase.to_lowercase();
+            let phrase = normalize::fold(phrase).to_lowercase();
             if phrase.starts_with(typed) {
                 0.95
             } else if phrase.contains(typed) {

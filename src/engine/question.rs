@@ -65,6 +65,7 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
             in_role: &in_role,
             weights,
             terms,
+            folder: terms.folder(),
         };
         let found_here = aspect::detect(&tokens, &reading);
         let enough = if pass == last {

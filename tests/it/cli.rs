@@ -315,3 +315,43 @@ fn chat_markup_copied_with_a_question_is_ignored() {
     let only_markup = ask_json(&[], "<@123456789012345678>");
     assert_eq!(only_markup["status"], "not_understood");
 }
+
+#[test]
+fn a_folders_own_vocabulary_adds_aspect_words_and_check_reports_its_problems() {
+    let dir = nursing();
+    let path = dir.path().join("vocabulary.toml");
+    std::fs::write(
+        &path,
+        "[requirements]\nstrong = [\"nmc pin\"]\n\n[salary]\nstrong = [\"agenda for change\"]\n",
+    )
+    .unwrap();
+    let answer = ask_json(
+        &["--knowledge", arg(dir.path())],
+        "does a midwife need an NMC pin",
+    );
+    assert_eq!(answer["aspect"], "requirements", "{answer}");
+    let answer = ask_json(&["--knowledge", arg(dir.path())], "midwife agenda for change");
+    assert_eq!(answer["aspect"], "salary", "{answer}");
+    let check = rolecall(&["check", "--knowledge", arg(dir.path())], b"");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    std::fs::write(
+        &path,
+        "[requirements]\nstrong = [\"nmc pin\"]\n\n[pay]\nstrong = [\"band 5\"]\n\n[salary]\nstrong = [\"nmc pin\", \"midwife\"]\n",
+    )
+    .unwrap();
+    let check = rolecall(&["check", "--knowledge", arg(dir.path())], b"");
+    let report = String::from_utf8_lossy(&check.stdout).to_string() + &String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success(), "{report}");
+    for expected in [
+        "vocabulary.toml:4: unknown aspect \"pay\"",
+        "vocabulary.toml:8: \"nmc pin\" is listed under requirements and salary",
+        "vocabulary.toml:8: \"midwife\" names the role Midwife",
+    ] {
+        assert!(report.contains(expected), "{expected} not in:\n{report}");
+    }
+}

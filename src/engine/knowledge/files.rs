@@ -100,7 +100,7 @@ impl Files {
 
 /// The text of the file at `path`, or `None` with the problem reported: too large,
 /// unreadable, or not UTF-8 (reported at the line of the first bad byte).
-fn read_file(path: &Path, problems: &mut Vec<Diagnostic>) -> Option<String> {
+pub(crate) fn read_file(path: &Path, problems: &mut Vec<Diagnostic>) -> Option<String> {
     let cannot_read = |e: std::io::Error| Diagnostic::new(path, 0, format!("cannot read: {e}"));
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::engine::normalize::phrase_key;
+use crate::engine::vocabulary::{self, Vocabulary};
 
 pub use files::{MAX_FILES, MAX_FILE_BYTES};
 pub use model::{Comparison, Role, SalaryFigure, Section, PERIODS};
@@ -47,6 +48,8 @@ pub struct Knowledge {
     names: HashMap<String, usize>,
     /// Career steps: `next[i]` are the roles role `i` usually leads to.
     next: Vec<Vec<usize>>,
+    /// The folder's own aspect words (`vocabulary.toml`), if it has them.
+    pub vocabulary: Option<Vocabulary>,
 }
 
 impl Knowledge {
@@ -168,7 +171,8 @@ pub fn load_with_problems(dir: &Path) -> Result<(Knowledge, Vec<Diagnostic>), Lo
     }
     let (role_paths, roles): (Vec<PathBuf>, Vec<Role>) = roles.into_iter().unzip();
     let (comparison_paths, comparisons): (Vec<PathBuf>, Vec<Comparison>) = comparisons.into_iter().unzip();
-    let (knowledge, clashes) = Knowledge::new(roles, comparisons);
+    let (mut knowledge, clashes) = Knowledge::new(roles, comparisons);
+    knowledge.vocabulary = read_vocabulary(dir, &knowledge, &mut problems);
     for clash in clashes {
         let path = match (clash.input(), &clash) {
             (Input::Role(i), _) => &role_paths[i],
@@ -182,6 +186,39 @@ pub fn load_with_problems(dir: &Path) -> Result<(Knowledge, Vec<Diagnostic>), Lo
     }
     problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok((knowledge, problems))
+}
+
+/// The file of a folder's own aspect words, at its top.
+pub const VOCABULARY_FILE: &str = "vocabulary.toml";
+
+/// Reads the folder's optional vocabulary file, reporting its problems and any phrase that
+/// is a role's name or alias (a role name never says what is asked about the role).
+fn read_vocabulary(dir: &Path, knowledge: &Knowledge, problems: &mut Vec<Diagnostic>) -> Option<Vocabulary> {
+    let path = dir.join(VOCABULARY_FILE);
+    if !path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let text = files::read_file(&path, problems)?;
+    let (vocabulary, found) = Vocabulary::parse(&text);
+    problems.extend(
+        found
+            .into_iter()
+            .map(|p| Diagnostic::new(&path, p.line, p.message)),
+    );
+    for (_, phrase) in vocabulary.phrases() {
+        if let Some(role) = knowledge.name_owner(phrase) {
+            let message = format!(
+                "\"{phrase}\" names the role {}; role names are not aspect words",
+                role.name
+            );
+            problems.push(Diagnostic::new(
+                &path,
+                vocabulary::find_line(&text, phrase),
+                message,
+            ));
+        }
+    }
+    Some(vocabulary)
 }
 
 #[cfg(test)]
