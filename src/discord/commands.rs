@@ -101,7 +101,7 @@ pub async fn role(
 #[poise::command(slash_command)]
 pub async fn ask(
     ctx: Context<'_>,
-    #[description = "For example: how much does a line producer earn?"]
+    #[description = "Your question in your own words: a role, and what you want to know about it"]
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {

@@ -14,6 +14,7 @@ use crate::discord::custom_id::Action;
 use crate::discord::limits;
 use crate::engine::answer::{describe_figure, Answer, CareerPath, Status};
 use crate::engine::aspect::Aspect;
+use crate::engine::small_talk::indefinite;
 use crate::engine::text::path_text;
 use crate::engine::Engine;
 
@@ -352,15 +353,18 @@ pub fn help(engine: &Engine) -> Reply {
         .take(2)
         .map(|r| r.name.to_lowercase())
         .collect();
-    let (a, b) = match names.as_slice() {
-        [a, b, ..] => (a.as_str(), b.as_str()),
-        [a] => (a.as_str(), a.as_str()),
-        [] => ("producer", "director"),
+    let examples = match names.as_slice() {
+        [a, b, ..] => format!(
+            "• how much does {} {a} earn?\n• {a} vs {b}: who does what?\n• how do I become {} {b}?\n\n",
+            indefinite(a),
+            indefinite(b)
+        ),
+        [a] => format!("• how much does {} {a} earn?\n\n", indefinite(a)),
+        [] => "\n".to_string(),
     };
     let text = format!(
         "I answer questions about job roles: what they are, duties, requirements, work environment, skills and salary.\n\n\
-         **Ask in your own words** — mention me, DM me, or use `/ask`:\n\
-         • how much does a {a} earn?\n• {a} vs {b}: who does what?\n• how do I become a {b}?\n\n\
+         **Ask in your own words** — mention me, DM me, or use `/ask`:\n{examples}\
          **Commands**\n\
          • `/role` — one role, one aspect\n• `/compare` — two roles side by side\n\
          • `/roles` — every role I know\n• `/ask` — a free-text question"

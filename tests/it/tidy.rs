@@ -259,3 +259,55 @@ fn files_and_functions_stay_small() {
     }
     assert!(too_big.is_empty(), "{}", too_big.join("\n"));
 }
+
+/// The string literals of `text` before its first `#[cfg(test)]`, roughly: what lies
+/// between double quotes on one line.
+fn string_literals(text: &str) -> Vec<String> {
+    let product = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut found = Vec::new();
+    for line in product.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        let parts: Vec<&str> = line.split('"').collect();
+        found.extend(parts.iter().skip(1).step_by(2).map(|s| s.to_lowercase()));
+    }
+    found
+}
+
+#[test]
+fn no_shipped_role_is_named_in_the_code() {
+    let engine = rolecall::engine::Engine::load(&root().join("knowledge")).unwrap();
+    let names: Vec<String> = engine
+        .knowledge()
+        .roles
+        .iter()
+        .flat_map(|r| r.names().cloned().chain([r.id.clone()]).collect::<Vec<_>>())
+        .map(|n| n.to_lowercase())
+        .collect();
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut named = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("tests.rs")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for literal in string_literals(&text) {
+            let words: Vec<&str> = literal
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .collect();
+            for name in &names {
+                let name_words: Vec<&str> = name.split(' ').collect();
+                if words
+                    .windows(name_words.len())
+                    .any(|w| w == name_words.as_slice())
+                {
+                    named.push(format!(
+                        "{}: {name:?} in {literal:?}",
+                        file.strip_prefix(root()).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        named.is_empty(),
+        "the code names shipped roles:\n{}",
+        named.join("\n")
+    );
+}
