@@ -73,6 +73,10 @@ enum Command {
     Console {
         #[command(flatten)]
         knowledge: KnowledgeArg,
+        /// Read every line as a question of its own, never as a follow-up of the one before
+        /// (for lists of unrelated questions)
+        #[arg(long)]
+        independent: bool,
     },
 }
 
@@ -171,9 +175,13 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             knowledge,
         }) => chart(&knowledge.load(settings)?, &question, &output),
-        Some(Command::Console { knowledge }) => {
+        Some(Command::Console {
+            knowledge,
+            independent,
+        }) => {
             let live = LiveKnowledge::new(knowledge.path(settings), knowledge.load(settings)?);
-            crate::console::run(&live, io::stdin().lock(), io::stdout().lock())?;
+            let follow_ups = !independent;
+            crate::console::run(&live, follow_ups, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         None => run_default(Config::try_from(cli.settings)?),
@@ -190,7 +198,7 @@ fn run_default(config: Config) -> anyhow::Result<ExitCode> {
             config.knowledge_dir.display()
         );
         let live = LiveKnowledge::new(config.knowledge_dir.clone(), engine);
-        crate::console::run(&live, io::stdin().lock(), io::stdout().lock())?;
+        crate::console::run(&live, true, io::stdin().lock(), io::stdout().lock())?;
         return Ok(ExitCode::SUCCESS);
     }
     init_logging();

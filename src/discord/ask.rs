@@ -9,6 +9,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use moka::sync::Cache;
+
 use crate::discord::cooldown::{CooldownCheck, Cooldowns};
 use crate::discord::custom_id::RoleRef;
 use crate::discord::render::{self, Reply};
@@ -17,16 +19,18 @@ use crate::discord::server_settings::{ServerSettings, ServerView};
 use crate::discord::usage::Usage;
 use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
+use crate::engine::follow_up::{Previous, FOLLOW_UP_WINDOW};
 use crate::engine::Engine;
 use crate::live_knowledge::LiveKnowledge;
 use crate::metrics::Metrics;
 use crate::store::Store;
 
-/// Who asks, and in which server (`None` in DMs).
+/// Who asks, in which server (`None` in DMs) and in which channel (or DM channel).
 #[derive(Debug, Clone, Copy)]
 pub struct Asker {
     pub user: u64,
     pub guild: Option<u64>,
+    pub channel: u64,
 }
 
 /// How a question reached the bot, which decides whether it is for the bot and how the
@@ -81,7 +85,12 @@ pub struct Asking {
     cooldowns: Cooldowns,
     seen: SeenEvents,
     usage: Arc<Usage>,
+    /// The last answered question per (member, channel), for follow-ups.
+    previous: Cache<(u64, u64), Previous>,
 }
+
+/// How many (member, channel) places keep their last question at most.
+const FOLLOW_UP_PLACES: u64 = 100_000;
 
 impl Asking {
     /// Answering from `knowledge`, with settings and usage counts in `store`.
@@ -93,6 +102,10 @@ impl Asking {
             metrics,
             cooldowns: Cooldowns::default(),
             seen: SeenEvents::default(),
+            previous: Cache::builder()
+                .max_capacity(FOLLOW_UP_PLACES)
+                .time_to_live(FOLLOW_UP_WINDOW)
+                .build(),
         }
     }
 
@@ -120,7 +133,9 @@ impl Asking {
             tracing::debug!(text, source = source.name(), "question");
         }
         let engine = self.knowledge.engine();
-        let Some(answer) = compose(&engine, &server, question) else {
+        let place = (asker.user, asker.channel);
+        let previous = self.previous.get(&place);
+        let Some(answer) = compose(&engine, &server, question, previous.as_ref()) else {
             return Outcome::Reply {
                 reply: render::role_gone(&engine),
                 private: false,
@@ -146,6 +161,9 @@ impl Asking {
         };
         if let Some(owner) = delete_owner {
             render::add_delete_button(&mut reply, owner);
+        }
+        if let Some(context) = Previous::of(&answer) {
+            self.previous.insert(place, context);
         }
         self.record(asker.guild, source, &answer, started);
         Outcome::Reply { reply, private }
@@ -246,12 +264,17 @@ impl Source {
     }
 }
 
-/// The engine's answer to `question`; `None` when a component names a role the knowledge
-/// no longer has.
-fn compose(engine: &Engine, server: &ServerView, question: Question<'_>) -> Option<Answer> {
+/// The engine's answer to `question` (free text may follow up on `previous`); `None` when
+/// a component names a role the knowledge no longer has.
+fn compose(
+    engine: &Engine,
+    server: &ServerView,
+    question: Question<'_>,
+    previous: Option<&Previous>,
+) -> Option<Answer> {
     let aliases = Some(&server.aliases);
     Some(match question {
-        Question::Text(text) => engine.answer_with(text, aliases),
+        Question::Text(text) => engine.answer_after(text, aliases, previous),
         Question::Typed { roles, aspect } => {
             let mut ids = Vec::with_capacity(roles.len());
             for typed in roles {

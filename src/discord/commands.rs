@@ -197,6 +197,7 @@ fn asker(ctx: Context<'_>) -> Asker {
     Asker {
         user: ctx.author().id.get(),
         guild: ctx.guild_id().map(|g| g.get()),
+        channel: ctx.channel_id().get(),
     }
 }
 

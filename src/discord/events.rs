@@ -61,6 +61,7 @@ async fn on_message(ctx: &SerenityContext, message: &Message, data: &Data) -> Re
     let asker = Asker {
         user: message.author.id.get(),
         guild: message.guild_id.map(|g| g.get()),
+        channel: message.channel_id.get(),
     };
     let via = Via::Message {
         channel: message.channel_id.get(),
@@ -124,6 +125,7 @@ async fn on_component(
     let asker = Asker {
         user: component.user.id.get(),
         guild: component.guild_id.map(|g| g.get()),
+        channel: component.channel_id.get(),
     };
     let via = Via::Component {
         delete_owner: delete_button_owner(component),

@@ -113,6 +113,20 @@ impl Answer {
     }
 }
 
+/// The ids of the roles `question` names, in order, each once (ambiguous mentions left out).
+pub fn named_roles(knowledge: &Knowledge, question: &Question) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for found in &question.found {
+        if let Found::Role(m) = found {
+            let id = &knowledge.roles[m.role].id;
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    ids
+}
+
 /// Composes the answer to a parsed question.
 pub fn compose(knowledge: &Knowledge, question: &Question) -> Answer {
     if let Some(Found::Ambiguous(options)) = question.found.iter().find(|f| matches!(f, Found::Ambiguous(_)))

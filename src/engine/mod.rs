@@ -7,6 +7,7 @@ pub mod answer;
 pub mod aspect;
 pub mod aspect_terms;
 pub mod focus;
+pub mod follow_up;
 pub mod knowledge;
 pub mod matcher;
 pub mod normalize;
@@ -21,6 +22,7 @@ use std::path::Path;
 use crate::engine::answer::{Answer, Status};
 use crate::engine::aspect::Aspect;
 use crate::engine::aspect_terms::AspectTerms;
+use crate::engine::follow_up::Previous;
 use crate::engine::knowledge::{Knowledge, LoadError, Role};
 use crate::engine::matcher::Matcher;
 
@@ -67,6 +69,29 @@ impl Engine {
     pub fn answer_with(&self, question: &str, aliases: Option<&Aliases>) -> Answer {
         let question = question::parse(question, &self.matcher, aliases.map(|a| &a.0), &self.terms);
         answer::compose(&self.knowledge, &question)
+    }
+
+    /// Answers a free-text question that may follow up on `previous`, the last answered
+    /// question of the same asker in the same place ("and their salary?", "what about line
+    /// producers?"). With no previous question, or when the question stands on its own,
+    /// this is [`Engine::answer_with`].
+    pub fn answer_after(
+        &self,
+        question: &str,
+        aliases: Option<&Aliases>,
+        previous: Option<&Previous>,
+    ) -> Answer {
+        let parsed = question::parse(question, &self.matcher, aliases.map(|a| &a.0), &self.terms);
+        if let Some(previous) = previous {
+            let named: Vec<String> = answer::named_roles(&self.knowledge, &parsed);
+            if let Some((roles, aspect)) = follow_up::resolve(&parsed, previous, &named) {
+                let ids: Vec<&str> = roles.iter().map(String::as_str).collect();
+                if let Some(answer) = self.answer_about(&ids, aspect) {
+                    return answer;
+                }
+            }
+        }
+        answer::compose(&self.knowledge, &parsed)
     }
 
     /// Indexes extra (alias, role id) pairs for [`Engine::answer_with`]; aliases of role

@@ -110,7 +110,8 @@ fn at_least_95_percent_of_the_hospitality_set_is_answered_exactly() {
 }
 
 /// The console and `ask` are one engine: every labelled question gets the same text from
-/// both (the console reads each line as typed, like `ask`).
+/// both (the console reads each line as typed, like `ask`). The labelled questions are
+/// unrelated, so the console reads each on its own (`--independent`), as `ask` does.
 #[test]
 fn the_console_and_ask_give_the_same_answers() {
     let commands = ["", "quit", "exit", "roles", "help"];
@@ -131,7 +132,8 @@ fn the_console_and_ask_give_the_same_answers() {
                 .to_string()
         })
         .collect();
-    let console = rolecall(&["console"], input.as_bytes());
+    assert_eq!(texts.len(), set.len());
+    let console = rolecall(&["console", "--independent"], input.as_bytes());
     let printed = String::from_utf8(console.stdout).unwrap();
     let replies: Vec<&str> = printed
         .strip_prefix("> ")
@@ -143,4 +145,27 @@ fn the_console_and_ask_give_the_same_answers() {
     for ((q, text), reply) in set.iter().zip(&texts).zip(replies) {
         assert_eq!(reply.trim_end(), text.trim_end(), "{} {:?}", q.id, q.question);
     }
+}
+
+/// The console reads a question after an answered one as a possible follow-up.
+#[test]
+fn the_console_answers_follow_ups() {
+    let console = rolecall(
+        &["console"],
+        b"what does a line producer do?\nand their salary?\nwhat about co-producers?\n",
+    );
+    let printed = String::from_utf8(console.stdout).unwrap();
+    let titles: Vec<&str> = printed
+        .split("> ")
+        .filter_map(|reply| reply.lines().next())
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Line producer — Duties",
+            "Line producer — Salary",
+            "Co-producer — Salary"
+        ]
+    );
 }

@@ -466,3 +466,37 @@ async fn many_people_asking_at_once_each_get_exactly_one_answer() {
     }
     assert_no_violations(&fake);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follow_up_leans_on_the_members_last_question_in_that_channel() {
+    let (fake, _bot) = connected(&[]).await;
+    let bot = FakeDiscord::BOT_ID;
+    let reply_to = |id: &'static str| {
+        move |r: &Request| {
+            channel_post(r, FakeDiscord::CHANNEL_ID) && r.body["message_reference"]["message_id"] == id
+        }
+    };
+    let first = fake_discord::message(
+        651,
+        &format!("<@{bot}> what does a line producer do?"),
+        true,
+        true,
+    );
+    fake.dispatch("MESSAGE_CREATE", first).await;
+    let first = fake.wait_for("the first answer", reply_to("651")).await;
+    assert_eq!(first.body["embeds"][0]["title"], "Line producer — Duties");
+    let then = fake_discord::message(652, &format!("<@{bot}> and their salary?"), true, true);
+    fake.dispatch("MESSAGE_CREATE", then).await;
+    let then = fake.wait_for("the follow-up's answer", reply_to("652")).await;
+    assert_eq!(then.body["embeds"][0]["title"], "Line producer — Salary");
+    // The same words in a DM, where this member asked nothing yet, are not understood.
+    let alone = fake_discord::message(653, "and their salary?", false, false);
+    fake.dispatch("MESSAGE_CREATE", alone).await;
+    let alone = fake
+        .wait_for("the DM answer", |r: &Request| {
+            r.body["message_reference"]["message_id"] == "653"
+        })
+        .await;
+    assert_eq!(alone.body["embeds"][0]["title"], "I didn't understand that");
+    assert_no_violations(&fake);
+}
