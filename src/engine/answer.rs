@@ -149,6 +149,7 @@ pub fn compose(knowledge: &Knowledge, question: &Question) -> Answer {
     let mut answer = match mentions.as_slice() {
         [] if !question.job_words.is_empty() => unknown_role(knowledge, question),
         [] => small_talk::reply(knowledge, question.small_talk),
+        [_] if question.qualified.is_some() => unknown_role(knowledge, question),
         [one] => {
             let mut answer = about_role(knowledge, one.role, question.aspect);
             if question.asks_path {
@@ -391,12 +392,18 @@ fn unknown_role(knowledge: &Knowledge, question: &Question) -> Answer {
         text: "I could not find that role in my knowledge.".to_string(),
     }];
     answer.offer_role_list = true;
-    answer.suggestions = question
-        .suggestions
-        .iter()
-        .map(|&i| knowledge.roles[i].id.clone())
+    // "a digital producer": the known role comes first among the suggestions.
+    let known = question.qualified.as_ref().map(|(_, role)| *role);
+    answer.suggestions = known
+        .into_iter()
+        .chain(question.suggestions.iter().copied().filter(|i| Some(*i) != known))
+        .map(|i| knowledge.roles[i].id.clone())
         .collect();
-    let name: String = question.job_words.join(" ").chars().take(60).collect();
+    let name: String = match &question.qualified {
+        Some((word, role)) => format!("{word} {}", knowledge.roles[*role].name.to_lowercase()),
+        None => question.job_words.join(" "),
+    };
+    let name: String = name.chars().take(60).collect();
     answer.unknown_name = Some(name).filter(|n| !n.is_empty());
     answer
 }

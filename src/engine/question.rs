@@ -30,6 +30,9 @@ pub struct Question {
     pub asks_path: bool,
     /// A greeting, thanks or "what can you do?", when the message names no job.
     pub small_talk: Option<SmallTalk>,
+    /// A word before the only role named that makes it another job ("a digital producer"):
+    /// the word and the role's index.
+    pub qualified: Option<(String, usize)>,
 }
 
 /// Reads `text` with the roles known to `matcher`, plus `extra` aliases if given, and the
@@ -91,7 +94,9 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
         (true, true) => small_talk::detect(&tokens),
         _ => None,
     };
+    let qualified = qualifier(&tokens, &found, matcher);
     Question {
+        qualified,
         aspect: signal.best(),
         signal,
         found,
@@ -101,6 +106,121 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
         small_talk,
         tokens,
     }
+}
+
+/// Qualifiers that leave a role the same job: a medium, industry, place or contract type
+/// ("a TV producer", "a freelance nurse").
+const SAME_JOB: &[&str] = &[
+    "tv",
+    "television",
+    "film",
+    "movie",
+    "cinema",
+    "game",
+    "games",
+    "gaming",
+    "video",
+    "media",
+    "music",
+    "theatre",
+    "theater",
+    "radio",
+    "news",
+    "documentary",
+    "broadcast",
+    "live",
+    "stage",
+    "commercial",
+    "corporate",
+    "uk",
+    "us",
+    "usa",
+    "british",
+    "american",
+    "english",
+    "european",
+    "london",
+    "local",
+    "freelance",
+    "freelancer",
+    "contract",
+    "contractor",
+    "permanent",
+    "temp",
+    "temporary",
+    "remote",
+    "indie",
+    "independent",
+    "agency",
+    "staff",
+    "hotel",
+    "restaurant",
+];
+/// Words that judge or place a person in a job rather than name another job ("a good
+/// nurse", "an experienced chef").
+const NOT_A_TITLE: &[&str] = &[
+    "good",
+    "great",
+    "bad",
+    "best",
+    "top",
+    "typical",
+    "average",
+    "successful",
+    "experienced",
+    "famous",
+    "new",
+    "young",
+    "old",
+    "first",
+    "real",
+    "aspiring",
+    "future",
+    "current",
+    "former",
+    "professional",
+    "decent",
+    "normal",
+    "proper",
+    "beginner",
+    "qualified",
+    "certified",
+    "busy",
+    "big",
+    "small",
+    "major",
+    "actual",
+    "full",
+    "part",
+    "time",
+    "entry",
+    "level",
+    "level",
+];
+
+/// The word that makes the only named role another job: "a digital producer" names no
+/// Producer but a kind of producer the knowledge lacks. Only a word right after an article
+/// counts (a question may open with a verb: "describe line producer duties"), and not one of [`SAME_JOB`], [`NOT_A_TITLE`], a vocabulary word or a word of any
+/// role's name.
+fn qualifier(tokens: &[Token], found: &[Found], matcher: &Matcher) -> Option<(String, usize)> {
+    let [Found::Role(mention)] = found else {
+        return None;
+    };
+    let at = mention.start.checked_sub(1)?;
+    let word = &tokens[at];
+    let after_article = at
+        .checked_sub(1)
+        .is_some_and(|a| matches!(tokens[a].raw.as_str(), "a" | "an" | "the"));
+    let plain = word.raw.chars().count() >= 3 && word.raw.chars().all(char::is_alphabetic);
+    let telling = !word.connector
+        && !normalize::is_function_word(&word.raw)
+        && !SAME_JOB.contains(&word.raw.as_str())
+        && !NOT_A_TITLE.contains(&word.raw.as_str())
+        && crate::engine::vocabulary::Vocabulary::general()
+            .starting_with(&word.raw)
+            .is_empty()
+        && !matcher.is_role_word(word);
+    (after_article && plain && telling).then(|| (word.raw.clone(), mention.role))
 }
 
 /// Phrases about moving between roles: "what comes after", "how do I become", "next step".
@@ -488,6 +608,17 @@ mod tests {
             Vec::<usize>::new(),
             "a substitution is another word"
         );
+    }
+
+    #[test]
+    fn a_qualifier_after_an_article_makes_another_job_unless_it_is_a_medium_or_a_judgement() {
+        assert_eq!(
+            read("how much does a digital ward nurse earn").qualified,
+            Some(("digital".into(), 2))
+        );
+        assert_eq!(read("how much does a freelance ward nurse earn").qualified, None);
+        assert_eq!(read("what does a good ward nurse do").qualified, None);
+        assert_eq!(read("describe ward nurse duties").qualified, None);
     }
 
     #[test]
