@@ -452,6 +452,21 @@ async fn a_database_outage_mid_run_keeps_answers_and_earlier_writes() {
         settings.aliases,
         [("showrunner".to_string(), "executive-producer".to_string())]
     );
+    // The bot recovers by itself, within seconds, and says so.
+    let back = Instant::now();
+    fake.dispatch("INTERACTION_CREATE", alias(904, "big boss")).await;
+    assert_eq!(
+        callback(&fake, 904).await["data"]["content"],
+        "\"big boss\" now means Executive producer in this server."
+    );
+    assert!(back.elapsed() < Duration::from_secs(5), "{:?}", back.elapsed());
+    bot.wait_log("the settings database is back").await;
+    assert!(
+        bot.log()
+            .lines()
+            .any(|l| l.contains(" ERROR ") && l.contains("cause=")),
+        "the outage's cause is logged"
+    );
     assert_alive(&mut bot);
 }
 

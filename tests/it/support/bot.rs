@@ -57,6 +57,11 @@ impl Bot {
         }
     }
 
+    /// The folder of the bot's default SQLite settings database (`rolecall.db` in it).
+    pub fn data_dir(&self) -> &Path {
+        self._data.path()
+    }
+
     /// Everything the bot logged so far.
     pub fn log(&self) -> String {
         let mut text = String::new();
