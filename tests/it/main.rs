@@ -11,6 +11,7 @@ mod faults;
 mod fuzz_corpus;
 mod hostile;
 mod operations;
+mod recovery;
 mod scale;
 mod settings;
 mod store;

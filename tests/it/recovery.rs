@@ -1,0 +1,76 @@
+//! The bot heals and stops without losing anything: a shutdown in the middle of a burst
+//! finishes and counts every answer, a knowledge folder replaced by a rename is still
+//! watched, and every interaction gets a response, even one the bot cannot read.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::support::bot::{connected, option};
+use crate::support::fake_discord::{self, FakeDiscord, Request};
+
+fn ask_event(id: u64, question: &str) -> Value {
+    fake_discord::slash_command(id, "ask", json!([option("question", 3, json!(question))]), true)
+}
+
+fn is_callback(id: u64) -> impl Fn(&Request) -> bool {
+    let path = format!("/interactions/{id}/tok-{id}/callback");
+    move |r: &Request| r.method == "POST" && r.path.ends_with(&path)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_right_after_a_burst_finishes_and_counts_every_answer() {
+    let (fake, mut bot) = connected(&[]).await;
+    // Slow replies, so the handlers are still running when the signal comes.
+    let slow = Duration::from_secs(2);
+    fake.set_http_delay("/callback", slow, usize::MAX);
+    let ids: Vec<u64> = (3000..3040).collect();
+    for &id in &ids {
+        fake.dispatch("INTERACTION_CREATE", ask_event(id, "EP pay")).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while bot.log().matches("answered guild=").count() < ids.len() {
+        assert!(
+            Instant::now() < deadline,
+            "the burst was not answered:\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let pid = bot.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(bot.wait_exit(Duration::from_secs(15)), Some(0));
+
+    // Every reply was sent, and each took 2 s to be answered: the gateway was closed, once
+    // and cleanly, only after the last of them was through.
+    let replies: Vec<Request> = ids
+        .iter()
+        .map(|&id| {
+            let found = fake
+                .requests()
+                .into_iter()
+                .find(|r| is_callback(id)(r) && r.status == 204);
+            found.unwrap_or_else(|| panic!("the answer to {id} was not sent before the shutdown"))
+        })
+        .collect();
+    let last_reply_done = replies.iter().map(|r| r.at).max().unwrap() + slow;
+    let closes = fake.client_closes();
+    assert_eq!(
+        closes.iter().map(|c| c.0).collect::<Vec<_>>(),
+        [1000],
+        "one clean close"
+    );
+    assert!(
+        closes[0].1 >= last_reply_done,
+        "the gateway was closed with replies still being sent"
+    );
+    let file = bot.data_dir().join("rolecall.db");
+    let store = rolecall::store::Store::open(&format!("sqlite://{}", file.display())).unwrap();
+    let stats = store.stats(FakeDiscord::GUILD_ID).await.unwrap();
+    assert_eq!(stats.by_aspect, [("salary".to_string(), 40)], "{}", bot.log());
+}
