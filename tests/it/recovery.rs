@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::bot::{connected, option};
+use crate::support::bot::{callback, connected, option, Bot};
 use crate::support::fake_discord::{self, FakeDiscord, Request};
+use crate::support::role_file;
 
 fn ask_event(id: u64, question: &str) -> Value {
     fake_discord::slash_command(id, "ask", json!([option("question", 3, json!(question))]), true)
@@ -73,4 +74,65 @@ async fn sigterm_right_after_a_burst_finishes_and_counts_every_answer() {
     let store = rolecall::store::Store::open(&format!("sqlite://{}", file.display())).unwrap();
     let stats = store.stats(FakeDiscord::GUILD_ID).await.unwrap();
     assert_eq!(stats.by_aspect, [("salary".to_string(), 40)], "{}", bot.log());
+}
+
+/// Waits (up to 20 s) until the bot's log holds `needle` more than `seen` times.
+async fn wait_log_count(bot: &Bot, needle: &str, seen: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while bot.log().matches(needle).count() <= seen {
+        assert!(
+            Instant::now() < deadline,
+            "the log never showed {needle:?} again:\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Asks `question` as interaction `id` and returns the answer's title.
+async fn title(fake: &FakeDiscord, id: u64, question: &str) -> String {
+    fake.dispatch("INTERACTION_CREATE", ask_event(id, question)).await;
+    let body = callback(fake, id).await;
+    body["data"]["embeds"][0]["title"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_knowledge_folder_replaced_by_a_rename_is_reloaded_and_still_watched() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("knowledge");
+    let write = |folder: &std::path::Path, id: &str, name: &str| {
+        std::fs::create_dir_all(folder.join("roles")).unwrap();
+        std::fs::write(folder.join(format!("roles/{id}.md")), role_file(id, name, &[])).unwrap();
+    };
+    write(&dir, "archivist", "Film archivist");
+    let fake = FakeDiscord::start().await;
+    let bot = Bot::start(&fake, &[], &dir);
+    fake.wait_ready().await;
+    bot.wait_log("watching the knowledge files").await;
+
+    // A new copy is made beside the folder and renamed into place; the old one goes.
+    let copy = parent.path().join("knowledge.new");
+    write(&copy, "archivist", "Film archivist");
+    write(&copy, "editor", "Sound editor");
+    std::fs::rename(&dir, parent.path().join("knowledge.old")).unwrap();
+    std::fs::rename(&copy, &dir).unwrap();
+    std::fs::remove_dir_all(parent.path().join("knowledge.old")).unwrap();
+    wait_log_count(&bot, "knowledge reloaded", 0).await;
+    bot.wait_log("watching the new one").await;
+    assert_eq!(
+        title(&fake, 4001, "what does a sound editor do").await,
+        "Sound editor — Duties"
+    );
+
+    // An edit inside the new folder is seen too.
+    let reloads = bot.log().matches("knowledge reloaded").count();
+    write(&dir, "gaffer", "Chief lighting gaffer");
+    wait_log_count(&bot, "knowledge reloaded", reloads).await;
+    assert_eq!(
+        title(&fake, 4002, "what does a chief lighting gaffer do").await,
+        "Chief lighting gaffer — Duties"
+    );
 }
