@@ -17,6 +17,10 @@ use crate::discord::send;
 use crate::discord::types::{Data, Error};
 use crate::engine::aspect::Aspect;
 
+/// The private note for a click on a component whose custom id this version cannot read.
+pub const BUTTON_FROM_OLDER_VERSION: &str =
+    "This button is from an older version of rolecall; please ask again.";
+
 /// Handles one gateway event that poise passes on.
 pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
     match event {
@@ -100,12 +104,20 @@ async fn on_component(
     component: &ComponentInteraction,
     data: &Data,
 ) -> Result<(), Error> {
-    let Some(action) = Action::parse(&component.data.custom_id) else {
-        return Ok(());
-    };
     if !data.asking.take_event(component.id.get()) {
         return Ok(());
     }
+    let Some(action) = Action::parse(&component.data.custom_id) else {
+        tracing::warn!(custom_id = %component.data.custom_id, "a component this version cannot read");
+        let note = CreateInteractionResponseMessage::new()
+            .content(BUTTON_FROM_OLDER_VERSION)
+            .ephemeral(true)
+            .allowed_mentions(no_pings());
+        component
+            .create_response(&ctx.http, CreateInteractionResponse::Message(note))
+            .await?;
+        return Ok(());
+    };
     let question = match action {
         Action::Delete(asker) => return delete_answer(ctx, component, asker).await,
         Action::Roles(page) => {

@@ -136,3 +136,53 @@ async fn a_knowledge_folder_replaced_by_a_rename_is_reloaded_and_still_watched()
         "Chief lighting gaffer — Duties"
     );
 }
+
+/// Each interaction the bot cannot read gets a short private note, never silence.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interaction_the_bot_cannot_read_gets_a_private_note() {
+    let (fake, _bot) = connected(&[]).await;
+    let button = "This button is from an older version of rolecall; please ask again.";
+    let older = "I could not read that command; it may be from an older version of rolecall. Please run it again from Discord's command list.";
+    let note = |body: &Value| {
+        assert_eq!(body["data"]["flags"], 64, "{body}");
+        body["data"]["content"].as_str().unwrap_or_default().to_string()
+    };
+    for (id, custom_id) in [
+        (4101, "legacy-view:producer"),
+        (4102, "rc:view:"),
+        (4103, "rc:teleport:1"),
+    ] {
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            fake_discord::component(id, custom_id, 2, &[], 91),
+        )
+        .await;
+        assert_eq!(note(&callback(&fake, id).await), button, "{custom_id}");
+    }
+    // A command this version does not have, and options of the wrong type.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(4104, "salary", json!([]), true),
+    )
+    .await;
+    assert_eq!(note(&callback(&fake, 4104).await), older);
+    let wrong_type = json!([option("question", 4, json!(5))]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake_discord::slash_command(4105, "ask", wrong_type, true),
+    )
+    .await;
+    assert_eq!(note(&callback(&fake, 4105).await), older);
+    // A channel option naming a channel Discord did not resolve.
+    let leaf = json!({"name": "add", "type": 1, "options": [option("channel", 7, json!("77"))]});
+    let mut unknown_channel = fake_discord::slash_command(
+        4106,
+        "config",
+        json!([{"name": "channel", "type": 2, "options": [leaf]}]),
+        true,
+    );
+    unknown_channel["member"]["permissions"] = json!("1071698660961");
+    fake.dispatch("INTERACTION_CREATE", unknown_channel).await;
+    assert_eq!(note(&callback(&fake, 4106).await), older);
+    crate::support::bot::assert_no_violations(&fake);
+}
