@@ -501,3 +501,40 @@ async fn a_damaged_or_removed_database_file_never_loses_a_confirmed_change() {
     );
     assert_no_violations(&fake);
 }
+
+/// Aliases with a direction override, a line break or a NUL are refused with a clear reply,
+/// and the alias list stays readable.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_aliases_are_refused_and_the_list_stays_readable() {
+    let (fake, _bot) = connected(&[]).await;
+    let hostile = [
+        (91, "boss\u{202E}ssob", "U+202E"),
+        (92, "the\nboss", "U+000A"),
+        (93, "boss\0", "U+0000"),
+    ];
+    for (id, alias, code) in hostile {
+        let options = json!([
+            option("alias", 3, json!(alias)),
+            option("role", 3, json!("executive-producer"))
+        ]);
+        fake.dispatch("INTERACTION_CREATE", config(id, &["alias", "add"], options, true))
+            .await;
+        let reply = content(&callback(&fake, id).await).to_string();
+        assert!(
+            reply.starts_with("An alias can have only letters, digits, spaces")
+                && reply.contains(&format!("the invisible character {code}"))
+                && reply.ends_with("Nothing was changed."),
+            "{reply}"
+        );
+    }
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        config(94, &["alias", "list"], json!([]), true),
+    )
+    .await;
+    assert_eq!(
+        content(&callback(&fake, 94).await),
+        "This server has no extra aliases."
+    );
+    assert_no_violations(&fake);
+}
