@@ -3,6 +3,7 @@
 //! and the bot against a fake Discord.
 
 mod accuracy;
+mod chaos;
 mod cli;
 mod config;
 mod discord;
