@@ -2,8 +2,8 @@
 //! log gets the details. No interaction is left without a response.
 
 use poise::{CreateReply, FrameworkError};
-use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage};
 
+use crate::discord::events::private_note;
 use crate::discord::render::no_pings;
 use crate::discord::types::{Context, Data, Error};
 
@@ -45,13 +45,9 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             ..
         } => {
             tracing::warn!(command = %interaction.data.name, "an interaction for a command this version does not have");
-            let note = CreateInteractionResponseMessage::new()
-                .content(OLDER_VERSION)
-                .ephemeral(true)
-                .allowed_mentions(no_pings());
-            let response = CreateInteractionResponse::Message(note);
+            let note = private_note(OLDER_VERSION);
             if let Err(error) = interaction
-                .create_response(&framework.serenity_context.http, response)
+                .create_response(&framework.serenity_context.http, note)
                 .await
             {
                 tracing::warn!(error = %error, "could not tell the member about an unknown command");

@@ -2,7 +2,6 @@
 //! finishes and counts every answer, a knowledge folder replaced by a rename is still
 //! watched, and every interaction gets a response, even one the bot cannot read.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -39,12 +38,7 @@ async fn sigterm_right_after_a_burst_finishes_and_counts_every_answer() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let pid = bot.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    bot.terminate();
     assert_eq!(bot.wait_exit(Duration::from_secs(15)), Some(0));
 
     // Every reply was sent, and each took 2 s to be answered: the gateway was closed, once

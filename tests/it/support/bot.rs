@@ -80,6 +80,13 @@ impl Bot {
         panic!("the bot's log never showed {needle:?}:\n{}", self.log());
     }
 
+    /// Sends the bot SIGTERM, as a service manager stopping it would.
+    pub fn terminate(&self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success(), "kill -TERM {pid} failed");
+    }
+
     /// Waits for the process to exit on its own and returns its exit code.
     pub fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
         let start = Instant::now();
