@@ -50,6 +50,8 @@ pub struct Opened {
     file_id: Mutex<Option<FileId>>,
     /// A connection failed in a way that needs a new pool.
     broken: AtomicBool,
+    /// This pool replaced another while the bot ran.
+    replaces_another: bool,
 }
 
 /// The settings database: its URL, the pool in use, and whether the last use worked.
@@ -66,7 +68,7 @@ pub struct Database {
 impl Database {
     /// A lazy pool on `url` (already normalised by the caller); `file` is the SQLite file.
     pub fn open(url: String, file: Option<PathBuf>) -> Result<Database, sqlx::Error> {
-        let opened = Arc::new(Self::pool(&url)?);
+        let opened = Arc::new(Self::pool(&url, false)?);
         Ok(Database {
             url,
             file,
@@ -76,7 +78,7 @@ impl Database {
         })
     }
 
-    fn pool(url: &str) -> Result<Opened, sqlx::Error> {
+    fn pool(url: &str, replaces_another: bool) -> Result<Opened, sqlx::Error> {
         let sqlite = url.starts_with("sqlite:");
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 4 } else { 8 })
@@ -90,6 +92,7 @@ impl Database {
             migrated: OnceCell::new(),
             file_id: Mutex::new(None),
             broken: AtomicBool::new(false),
+            replaces_another,
         })
     }
 
@@ -145,8 +148,10 @@ impl Database {
             .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
         if let Some(file) = &self.file {
             *db.file_id.lock().unwrap_or_else(|e| e.into_inner()) = file_id(file);
-            if !existed {
-                tracing::warn!(file = %file.display(), "created the settings database (empty, with its tables)");
+            if !existed && db.replaces_another {
+                tracing::warn!(file = %file.display(), "created the settings database again (empty, with its tables); settings start from the defaults");
+            } else if !existed {
+                tracing::info!(file = %file.display(), "created the settings database");
             }
         }
         Ok(())
@@ -201,7 +206,7 @@ impl Database {
             let pool = old.pool.clone();
             tokio::spawn(async move { pool.close().await });
         }
-        let new = Arc::new(Self::pool(&self.url).map_err(StoreError::Unavailable)?);
+        let new = Arc::new(Self::pool(&self.url, true).map_err(StoreError::Unavailable)?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = new;
         tracing::info!(file = %self.file_display(), "reopened the settings database");
         Ok(())

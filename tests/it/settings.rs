@@ -489,6 +489,10 @@ async fn a_damaged_or_removed_database_file_never_loses_a_confirmed_change() {
         content(&callback(&fake, 86).await),
         "Members can now ask one question every 25 s."
     );
+    assert!(
+        bot.log().contains("created the settings database again"),
+        "the new file is announced"
+    );
     // What was confirmed is what the next start reads.
     let next_start = Store::open(&format!("sqlite://{}", file.display())).unwrap();
     assert_eq!(
