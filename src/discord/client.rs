@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::discord::ask::Asking;
 use crate::discord::types::{Context, Data, Error};
 use crate::discord::usage::Usage;
-use crate::discord::{commands, errors, events, render};
+use crate::discord::{commands, errors, events, heartbeat, render};
 use crate::live_knowledge::LiveKnowledge;
 use crate::metrics::Metrics;
 use crate::store::Store;
@@ -71,6 +71,7 @@ pub async fn run(config: Config, knowledge: LiveKnowledge, store: Store) -> anyh
         .await
         .context("building the Discord client")?;
     let shards = Arc::clone(&client.shard_manager);
+    heartbeat::watch(Arc::clone(&shards));
     let flushed = Arc::clone(&usage);
     tokio::spawn(async move {
         shutdown_signal().await;

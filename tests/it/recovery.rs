@@ -180,3 +180,39 @@ async fn an_interaction_the_bot_cannot_read_gets_a_private_note() {
     assert_eq!(note(&callback(&fake, 4106).await), older);
     crate::support::bot::assert_no_violations(&fake);
 }
+
+/// A connection that stops acknowledging heartbeats after a healthy spell is closed by the
+/// bot before serenity would restart the shard, so the session is resumed and a question
+/// sent on the silent connection is answered once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zombie_connection_is_resumed_and_nothing_sent_on_it_is_lost() {
+    let fake = FakeDiscord::start().await;
+    fake.set_heartbeat_interval(2000);
+    let bot = Bot::start(&fake, &[], &crate::support::root().join("knowledge"));
+    fake.wait_ready().await;
+    // A few acknowledged heartbeats first, as in any connection that has been up a while.
+    while fake.heartbeats() < 3 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let before = fake.connections();
+    let started = Instant::now();
+    fake.set_heartbeat_ack(false);
+    fake.dispatch("INTERACTION_CREATE", ask_event(4201, "EP pay"))
+        .await;
+    fake.wait_connections(before).await;
+    fake.set_heartbeat_ack(true);
+    let handshake = fake.wait_new_session(before).await;
+    let took = started.elapsed();
+    eprintln!("zombie connection: {handshake:?} after {took:?} (2 s heartbeats)");
+    assert_eq!(handshake, fake_discord::Handshake::Resume, "{}", bot.log());
+    assert!(bot.log().contains("heartbeats are no longer acknowledged"));
+    let reply = callback(&fake, 4201).await;
+    assert_eq!(reply["data"]["embeds"][0]["title"], "Executive producer — Salary");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let answers = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/tok-4201/"))
+        .count();
+    assert_eq!(answers, 1, "answered once");
+}
