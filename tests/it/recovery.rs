@@ -1,6 +1,7 @@
 //! The bot heals and stops without losing anything: a shutdown in the middle of a burst
 //! finishes and counts every answer, a knowledge folder replaced by a rename is still
-//! watched, and every interaction gets a response, even one the bot cannot read.
+//! watched, every interaction gets a response, even one the bot cannot read, and a zombie
+//! gateway connection is resumed without losing what was sent on it.
 
 use std::time::{Duration, Instant};
 
