@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+use notify_debouncer_mini::notify::{RecursiveMode, Watcher};
+
 use crate::engine::knowledge::{self, Diagnostic, Knowledge, LoadError};
 use crate::engine::Engine;
 
@@ -71,7 +73,9 @@ impl LiveKnowledge {
     }
 
     /// Watches the directory from a background thread and reloads shortly after its files
-    /// stop changing; `on_reload` hears the outcome of each reload. Watching is best effort:
+    /// stop changing; `on_reload` hears the outcome of each reload. A folder removed, or
+    /// replaced by another renamed into place, is noticed through its parent and watched
+    /// again. Watching is best effort:
     /// when the platform cannot watch, a warning is logged and reloads stay manual.
     pub fn watch(self: &Arc<Self>, on_reload: impl Fn(&Reloaded) + Send + 'static) {
         let live = Arc::clone(self);
@@ -84,17 +88,32 @@ impl LiveKnowledge {
             Ok(debouncer) => debouncer,
             Err(error) => return tracing::warn!(error = %error, "knowledge files are not watched"),
         };
-        let mode = notify_debouncer_mini::notify::RecursiveMode::Recursive;
-        if let Err(error) = debouncer.watcher().watch(&self.dir, mode) {
+        let watcher = debouncer.watcher();
+        // The parent too, so that a folder renamed into place (as deploy tools and checkouts
+        // do) is seen, and the watch moves to it.
+        let parent = match self.dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        if let Err(error) = watcher.watch(parent, RecursiveMode::NonRecursive) {
+            tracing::warn!(error = %error, dir = %parent.display(), "the knowledge folder's parent is not watched; a replaced folder will not be seen");
+        }
+        if let Err(error) = watcher.watch(&self.dir, RecursiveMode::Recursive) {
             return tracing::warn!(error = %error, dir = %self.dir.display(), "knowledge files are not watched");
         }
         tracing::info!(dir = %self.dir.display(), "watching the knowledge files for changes");
+        let mut watched = folder_id(&self.dir);
         // Reading the files is an event too: reload only when something really changed.
         let mut last = fingerprint(&self.dir);
         for events in rx {
-            let now = fingerprint(&self.dir);
-            if events.is_ok() && now != last {
-                last = now;
+            let now = folder_id(&self.dir);
+            if now != watched {
+                watched = now;
+                self.rearm(debouncer.watcher(), now.is_some());
+            }
+            let files = fingerprint(&self.dir);
+            if events.is_ok() && files != last {
+                last = files;
                 let outcome = self.reload();
                 if let Err(error) = &outcome {
                     log_refused(error);
@@ -103,6 +122,39 @@ impl LiveKnowledge {
             }
         }
     }
+
+    /// Moves the recursive watch to the folder now at the knowledge path (`present`), after
+    /// the old one was removed or replaced.
+    fn rearm(&self, watcher: &mut dyn Watcher, present: bool) {
+        // The old watch follows the old folder wherever it went; it may already be gone.
+        let _ = watcher.unwatch(&self.dir);
+        if !present {
+            return tracing::warn!(dir = %self.dir.display(), "the knowledge folder is gone; the last good knowledge stays until it is back");
+        }
+        match watcher.watch(&self.dir, RecursiveMode::Recursive) {
+            Ok(()) => {
+                tracing::info!(dir = %self.dir.display(), "the knowledge folder was replaced; watching the new one")
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, dir = %self.dir.display(), "the new knowledge folder is not watched")
+            }
+        }
+    }
+}
+
+/// The identity of the folder at `dir` (device and inode), or `None` when there is none: a
+/// folder renamed into place has another identity than the one it replaced.
+#[cfg(unix)]
+fn folder_id(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// Without inode numbers, a folder's creation time stands in for its identity.
+#[cfg(not(unix))]
+fn folder_id(dir: &Path) -> Option<SystemTime> {
+    std::fs::metadata(dir).ok()?.created().ok()
 }
 
 /// Logs why a reload was refused, one line per problem.

@@ -80,7 +80,7 @@ pub enum Outcome {
 pub struct Asking {
     knowledge: Arc<LiveKnowledge>,
     metrics: Arc<Metrics>,
-    /// Each server's settings; admin commands forget a server's entry after a change.
+    /// Each server's settings; admin commands refresh a server's entry after a change.
     pub servers: ServerSettings,
     cooldowns: Cooldowns,
     seen: SeenEvents,

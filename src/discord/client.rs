@@ -1,9 +1,12 @@
 //! Connecting to Discord: the HTTP client, intents, the poise framework and its options,
 //! command registration, the shards this process runs, and a clean shutdown on
-//! SIGINT/SIGTERM.
+//! SIGINT/SIGTERM: no new events, the ones being handled finish (for at most
+//! [`DRAIN_LIMIT`]), usage counts are written, and only then is the gateway closed (1000).
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, UserId};
@@ -11,7 +14,8 @@ use serenity::all::{ClientBuilder, GatewayIntents, GuildId, HttpBuilder, UserId}
 use crate::config::Config;
 use crate::discord::ask::Asking;
 use crate::discord::types::{Context, Data, Error};
-use crate::discord::{commands, errors, events, render};
+use crate::discord::usage::Usage;
+use crate::discord::{commands, errors, events, heartbeat, render};
 use crate::live_knowledge::LiveKnowledge;
 use crate::metrics::Metrics;
 use crate::store::Store;
@@ -54,17 +58,24 @@ pub async fn run(config: Config, knowledge: LiveKnowledge, store: Store) -> anyh
     };
     let usage = Arc::clone(data.asking.usage());
     usage.flush_periodically();
+    let store = Arc::clone(&data.store);
     let setup_error: Arc<Mutex<Option<String>>> = Arc::default();
-    let framework = framework(&config, data, Arc::clone(&setup_error));
+    let framework = Tracked {
+        framework: framework(&config, data, Arc::clone(&setup_error)),
+        handlers: Arc::default(),
+    };
+    let handlers = Arc::clone(&framework.handlers);
     let mut client = ClientBuilder::new_with_http(http.build(), intents(&config))
         .cache_settings(cache_settings())
         .framework(framework)
         .await
         .context("building the Discord client")?;
     let shards = Arc::clone(&client.shard_manager);
+    heartbeat::watch(Arc::clone(&shards));
+    let flushed = Arc::clone(&usage);
     tokio::spawn(async move {
         shutdown_signal().await;
-        tracing::info!("shutting down");
+        shut_down(&handlers, &flushed).await;
         shards.shutdown_all().await;
     });
     let result = match config.shards {
@@ -76,6 +87,7 @@ pub async fn run(config: Config, knowledge: LiveKnowledge, store: Store) -> anyh
         None => client.start_autosharded().await,
     };
     usage.flush().await;
+    store.close().await;
     if let Some(message) = setup_error.lock().unwrap_or_else(|e| e.into_inner()).take() {
         anyhow::bail!(message);
     }
@@ -214,6 +226,90 @@ fn explain_start_error(error: serenity::Error) -> anyhow::Error {
         )
     } else {
         anyhow::Error::new(error).context("the Discord connection failed")
+    }
+}
+
+/// How long a shutdown waits for the events being handled.
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(5);
+
+/// The first half of a shutdown, while the gateway is still open: stop taking events, let
+/// the ones being handled finish (their replies are sent and their usage counted), and
+/// write the usage counts.
+async fn shut_down(handlers: &Handlers, usage: &Usage) {
+    tracing::info!("shutting down: taking no new events; finishing the ones being handled");
+    let left = handlers.drain(DRAIN_LIMIT).await;
+    if left > 0 {
+        tracing::warn!(left, limit = ?DRAIN_LIMIT, "events still being handled at shutdown; not waiting longer");
+    }
+    usage.flush().await;
+    tracing::info!("usage counts written; closing the gateway");
+}
+
+/// The poise framework, with each event counted while it is handled so that a shutdown
+/// can wait for it, and events arriving during a shutdown left alone.
+struct Tracked {
+    framework: poise::Framework<Data, Error>,
+    handlers: Arc<Handlers>,
+}
+
+#[serenity::async_trait]
+impl serenity::framework::Framework for Tracked {
+    async fn init(&mut self, client: &serenity::all::Client) {
+        self.framework.init(client).await;
+    }
+
+    async fn dispatch(&self, ctx: serenity::all::Context, event: serenity::all::FullEvent) {
+        let Some(_handling) = self.handlers.start() else {
+            tracing::debug!(
+                event = event.snake_case_name(),
+                "shutting down; event not handled"
+            );
+            return;
+        };
+        self.framework.dispatch(ctx, event).await;
+    }
+}
+
+/// How many events are being handled, and whether new ones are still taken.
+#[derive(Default)]
+struct Handlers {
+    closing: AtomicBool,
+    running: AtomicUsize,
+    idle: tokio::sync::Notify,
+}
+
+/// One event being handled; dropping it ends the handling.
+struct Handling<'a>(&'a Handlers);
+
+impl Drop for Handling<'_> {
+    fn drop(&mut self) {
+        if self.0.running.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+impl Handlers {
+    /// Counts an event as being handled, or `None` once a shutdown began.
+    fn start(&self) -> Option<Handling<'_>> {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        let handling = Handling(self);
+        (!self.closing.load(Ordering::SeqCst)).then_some(handling)
+    }
+
+    /// Takes no new events and waits up to `limit` for the running ones; returns how many
+    /// are still running.
+    async fn drain(&self, limit: Duration) -> usize {
+        self.closing.store(true, Ordering::SeqCst);
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            // Created before the count is read, so a wake-up in between is not missed.
+            let idle = self.idle.notified();
+            let running = self.running.load(Ordering::SeqCst);
+            if running == 0 || tokio::time::timeout_at(deadline, idle).await.is_err() {
+                return self.running.load(Ordering::SeqCst);
+            }
+        }
     }
 }
 

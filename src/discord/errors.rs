@@ -1,8 +1,9 @@
 //! The single error handler: users get a short private message that says what to do, the
-//! log gets the details.
+//! log gets the details. No interaction is left without a response.
 
 use poise::{CreateReply, FrameworkError};
 
+use crate::discord::events::private_note;
 use crate::discord::render::no_pings;
 use crate::discord::types::{Context, Data, Error};
 
@@ -34,14 +35,40 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
         FrameworkError::NotAnOwner { ctx, .. } => {
             tell(ctx, "Only the bot's owner can use this command.").await;
         }
+        FrameworkError::CommandStructureMismatch { description, ctx, .. } => {
+            tracing::warn!(command = %ctx.command().name, description, "a command's options do not match this version");
+            tell(poise::Context::Application(ctx), OLDER_VERSION).await;
+        }
+        FrameworkError::UnknownInteraction {
+            interaction,
+            framework,
+            ..
+        } => {
+            tracing::warn!(command = %interaction.data.name, "an interaction for a command this version does not have");
+            let note = private_note(OLDER_VERSION);
+            if let Err(error) = interaction
+                .create_response(&framework.serenity_context.http, note)
+                .await
+            {
+                tracing::warn!(error = %error, "could not tell the member about an unknown command");
+            }
+        }
         FrameworkError::Setup { error, .. } => {
             tracing::error!(error = %format!("{error:#}"), "setup failed");
         }
         other => {
-            tracing::warn!(error = %other, "ignored a framework error");
+            tracing::warn!(error = %other, "a framework error");
+            // Every interaction gets a response, whatever went wrong with it.
+            if let Some(ctx) = other.ctx() {
+                tell(ctx, "Sorry, I could not run that command. Please try again.").await;
+            }
         }
     }
 }
+
+/// The note for a command this version cannot read: one it does not have, or options that
+/// do not fit its definition (an older version's, or values Discord did not resolve).
+pub const OLDER_VERSION: &str = "I could not read that command; it may be from an older version of rolecall. Please run it again from Discord's command list.";
 
 /// Sends `text` to the member who ran the command, privately; a failure is only logged.
 async fn tell(ctx: Context<'_>, text: &str) {

@@ -17,6 +17,19 @@ use crate::discord::send;
 use crate::discord::types::{Data, Error};
 use crate::engine::aspect::Aspect;
 
+/// The private note for a click on a component whose custom id this version cannot read.
+pub const BUTTON_FROM_OLDER_VERSION: &str =
+    "This button is from an older version of rolecall; please ask again.";
+
+/// A response to an interaction that only the member who made it sees, pinging nobody.
+pub fn private_note(text: &str) -> CreateInteractionResponse {
+    let note = CreateInteractionResponseMessage::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(no_pings());
+    CreateInteractionResponse::Message(note)
+}
+
 /// Handles one gateway event that poise passes on.
 pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
     match event {
@@ -101,12 +114,15 @@ async fn on_component(
     component: &ComponentInteraction,
     data: &Data,
 ) -> Result<(), Error> {
-    let Some(action) = Action::parse(&component.data.custom_id) else {
-        return Ok(());
-    };
     if !data.asking.take_event(component.id.get()) {
         return Ok(());
     }
+    let Some(action) = Action::parse(&component.data.custom_id) else {
+        tracing::warn!(custom_id = %component.data.custom_id, "a component this version cannot read");
+        let note = private_note(BUTTON_FROM_OLDER_VERSION);
+        component.create_response(&ctx.http, note).await?;
+        return Ok(());
+    };
     let question = match action {
         Action::Delete(asker) => return delete_answer(ctx, component, asker).await,
         Action::Roles(page) => {
@@ -169,13 +185,8 @@ async fn delete_answer(
     asker: u64,
 ) -> Result<(), Error> {
     if component.user.id.get() != asker {
-        let refusal = CreateInteractionResponseMessage::new()
-            .content("Only the person who asked can delete this answer.")
-            .ephemeral(true)
-            .allowed_mentions(no_pings());
-        component
-            .create_response(&ctx.http, CreateInteractionResponse::Message(refusal))
-            .await?;
+        let refusal = private_note("Only the person who asked can delete this answer.");
+        component.create_response(&ctx.http, refusal).await?;
         return Ok(());
     }
     component

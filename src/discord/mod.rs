@@ -6,7 +6,8 @@
 //! how it looks on Discord comes from [`render`].
 //!
 //! # Layout
-//! - [`client`]: connecting, intents, the framework, registration, shutdown.
+//! - [`client`]: connecting, intents, the framework, registration, shutdown;
+//!   [`heartbeat`]: the watchdog that resumes zombie gateway connections.
 //! - [`commands`]: the question commands and the "Ask rolecall" message menu.
 //! - [`admin`]: `/config`, `/stats` and `/knowledge` for admins and the bot's owner.
 //! - [`events`]: messages, component clicks and other gateway events.
@@ -24,6 +25,7 @@ pub mod cooldown;
 pub mod custom_id;
 pub mod errors;
 pub mod events;
+pub mod heartbeat;
 pub mod limits;
 pub mod render;
 pub mod seen;

@@ -92,10 +92,12 @@ impl ServerSettings {
         }
     }
 
-    /// Forgets the cached settings of `guild`, after a change, so the next question reads
-    /// them again. The last known ones stay for outages.
-    pub async fn forget(&self, guild: u64) {
+    /// After a successful change in `guild`: reads its settings again, so the next
+    /// question uses them and they are the last known ones should the store fail later.
+    /// Only called once the write succeeded, so a failed change leaves the cache as it was.
+    pub async fn refresh(&self, guild: u64) {
         self.fresh.invalidate(&guild).await;
+        self.get(Some(guild)).await;
     }
 
     /// Forgets everything about `guild` (the bot left the server).

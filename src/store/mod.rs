@@ -2,28 +2,42 @@
 //!
 //! SQLite (a file under `data/`) is the default and PostgreSQL is used when `DATABASE_URL`
 //! is a postgres URL; the same portable SQL and migrations serve both through sqlx's `Any`
-//! driver. Every change is one statement, so two admins changing settings at once cannot
-//! overwrite each other. A store that cannot be reached answers with
-//! [`StoreError::Unavailable`] within a few seconds instead of hanging.
+//! driver. Every change is one statement (or one transaction), so two admins changing
+//! settings at once cannot overwrite each other, and a change is confirmed only after it is
+//! committed to the database the next start will open: a SQLite file removed or replaced
+//! while the bot runs is noticed and reopened (`database.rs`). A store that cannot be
+//! reached answers with [`StoreError::Unavailable`] within a few seconds instead of hanging.
 
+mod database;
 pub mod settings;
 
-use std::time::Duration;
+use std::future::Future;
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
-use tokio::sync::OnceCell;
 
+use crate::store::database::{Database, Purpose};
 use crate::store::settings::GuildSettings;
 
-/// How long a query may wait for a connection before the store counts as unavailable.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// Why a settings operation failed.
+/// Why a settings operation failed. The messages are what admins see.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the settings database is unavailable right now, so settings cannot be read or changed; questions are still answered. Please try again in a minute")]
     Unavailable(#[source] sqlx::Error),
+    /// The SQLite file was removed or replaced while the bot ran; `change` says which.
+    #[error("the settings database file was {change} while rolecall was running, so this change was not saved. rolecall now uses the file at its configured path; please check the settings and make the change again")]
+    FileChanged { change: &'static str },
+}
+
+impl StoreError {
+    /// What went wrong underneath, for the log ("file is not a database", "connection
+    /// refused", …); the message itself is written for admins.
+    pub fn cause(&self) -> String {
+        match self {
+            StoreError::Unavailable(error) => error.to_string(),
+            StoreError::FileChanged { change } => format!("the database file was {change}"),
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -43,12 +57,15 @@ pub struct Stats {
     pub unknown: Vec<(String, i64)>,
 }
 
-/// A connection pool to the settings database.
-#[derive(Debug)]
+/// The settings database, through a pool that is replaced when it goes bad.
 pub struct Store {
-    pool: AnyPool,
-    sqlite: bool,
-    migrated: OnceCell<()>,
+    db: Database,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -57,100 +74,81 @@ impl Store {
     /// malformed URL is an error here.
     pub fn open(url: &str) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
-        let url = sqlite_url(url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(if url.starts_with("sqlite:") { 4 } else { 8 })
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_lazy(&url)?;
+        let (url, file) = sqlite_url(url)?;
         Ok(Store {
-            sqlite: url.starts_with("sqlite:"),
-            pool,
-            migrated: OnceCell::new(),
+            db: Database::open(url, file)?,
         })
     }
 
     /// Applies the embedded migrations once; later calls return at once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        self.migrated
-            .get_or_try_init(|| async {
-                if self.sqlite {
-                    // Readers need not wait for a writer (the mode is kept in the file).
-                    sqlx::query("PRAGMA journal_mode = WAL")
-                        .execute(&self.pool)
-                        .await?;
-                }
-                sqlx::migrate!("./migrations")
-                    .run(&self.pool)
-                    .await
-                    .map_err(|e| StoreError::Unavailable(sqlx::Error::Migrate(Box::new(e))))
-            })
-            .await?;
-        Ok(())
+        self.db.ready(Purpose::Read).await.map(drop)
+    }
+
+    /// Closes every connection, after the last write (at shutdown).
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// Runs the reading `query` on the current pool.
+    async fn read<T, F: Future<Output = Result<T, sqlx::Error>>>(
+        &self,
+        query: impl FnOnce(AnyPool) -> F,
+    ) -> Result<T, StoreError> {
+        let db = self.db.ready(Purpose::Read).await?;
+        match query(db.pool.clone()).await {
+            Ok(value) => {
+                self.db.succeeded();
+                Ok(value)
+            }
+            Err(error) => Err(self.db.failed(&db, error)),
+        }
+    }
+
+    /// Runs the writing `query` on the current pool; its result counts only once the write
+    /// is committed to the database the next start opens.
+    async fn write<T, F: Future<Output = Result<T, sqlx::Error>>>(
+        &self,
+        query: impl FnOnce(AnyPool) -> F,
+    ) -> Result<T, StoreError> {
+        let db = self.db.ready(Purpose::Write).await?;
+        match query(db.pool.clone()).await {
+            Ok(value) => self.db.confirm(&db).map(|()| value),
+            Err(error) => Err(self.db.failed(&db, error)),
+        }
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.migrate().await?;
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        self.read(|pool| async move { sqlx::query("SELECT 1").execute(&pool).await.map(drop) })
+            .await
     }
 
     /// The settings of `guild`, or the defaults if none were changed.
     pub async fn settings(&self, guild: u64) -> Result<GuildSettings, StoreError> {
-        self.migrate().await?;
-        let id = guild.to_string();
-        let mut settings = GuildSettings::default();
-        let row = sqlx::query(
-            "SELECT require_mention, private_replies, cooldown_secs FROM guild_settings WHERE guild_id = $1",
-        )
-        .bind(&id)
-        .fetch_optional(&self.pool)
-        .await?;
-        if let Some(row) = row {
-            settings.require_mention = row.try_get::<i64, _>(0)? != 0;
-            settings.private_replies = row.try_get::<i64, _>(1)? != 0;
-            settings.cooldown_secs = row.try_get::<i64, _>(2)?.clamp(0, u32::MAX as i64) as u32;
-        }
-        let channels =
-            sqlx::query("SELECT channel_id FROM answer_channels WHERE guild_id = $1 ORDER BY channel_id")
-                .bind(&id)
-                .fetch_all(&self.pool)
-                .await?;
-        settings.channels = channels
-            .iter()
-            .filter_map(|r| r.try_get::<String, _>(0).ok()?.parse().ok())
-            .collect();
-        let aliases =
-            sqlx::query("SELECT alias, role_id FROM guild_aliases WHERE guild_id = $1 ORDER BY alias")
-                .bind(&id)
-                .fetch_all(&self.pool)
-                .await?;
-        settings.aliases = aliases.iter().map(pair).collect::<Result<_, _>>()?;
-        Ok(settings)
+        self.read(|pool| read_settings(pool, guild)).await
     }
 
     /// Answers questions in `channel` without a mention. False if it already did.
     pub async fn add_channel(&self, guild: u64, channel: u64) -> Result<bool, StoreError> {
-        self.migrate().await?;
-        let done = sqlx::query(
+        self.execute(
             "INSERT INTO answer_channels (guild_id, channel_id) VALUES ($1, $2) ON CONFLICT (guild_id, channel_id) DO NOTHING",
+            guild,
+            &[&channel.to_string()],
         )
-        .bind(guild.to_string())
-        .bind(channel.to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .await
+        .map(|rows| rows > 0)
     }
 
     /// Stops answering without a mention in `channel`. False if it was not enabled.
     pub async fn remove_channel(&self, guild: u64, channel: u64) -> Result<bool, StoreError> {
-        self.migrate().await?;
-        let done = sqlx::query("DELETE FROM answer_channels WHERE guild_id = $1 AND channel_id = $2")
-            .bind(guild.to_string())
-            .bind(channel.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        self.execute(
+            "DELETE FROM answer_channels WHERE guild_id = $1 AND channel_id = $2",
+            guild,
+            &[&channel.to_string()],
+        )
+        .await
+        .map(|rows| rows > 0)
     }
 
     /// Sets whether a mention is needed outside the answer channels.
@@ -169,64 +167,77 @@ impl Store {
     }
 
     async fn set_column(&self, guild: u64, column: &'static str, value: i64) -> Result<(), StoreError> {
-        self.migrate().await?;
         // `column` is one of three fixed names, never user input.
         let sql = format!(
             "INSERT INTO guild_settings (guild_id, {column}) VALUES ($1, $2) \
              ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}"
         );
-        sqlx::query(&sql)
-            .bind(guild.to_string())
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.write(|pool| async move {
+            sqlx::query(&sql)
+                .bind(guild.to_string())
+                .bind(value)
+                .execute(&pool)
+                .await
+                .map(drop)
+        })
+        .await
     }
 
     /// Adds or replaces an extra alias (already validated).
     pub async fn set_alias(&self, guild: u64, alias: &str, role_id: &str) -> Result<(), StoreError> {
-        self.migrate().await?;
-        sqlx::query(
+        self.execute(
             "INSERT INTO guild_aliases (guild_id, alias, role_id) VALUES ($1, $2, $3) \
              ON CONFLICT (guild_id, alias) DO UPDATE SET role_id = excluded.role_id",
+            guild,
+            &[&alias.to_lowercase(), role_id],
         )
-        .bind(guild.to_string())
-        .bind(alias.to_lowercase())
-        .bind(role_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await
+        .map(drop)
     }
 
     /// Removes an extra alias. False if there was none.
     pub async fn remove_alias(&self, guild: u64, alias: &str) -> Result<bool, StoreError> {
-        self.migrate().await?;
-        let done = sqlx::query("DELETE FROM guild_aliases WHERE guild_id = $1 AND alias = $2")
-            .bind(guild.to_string())
-            .bind(alias.trim().to_lowercase())
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        self.execute(
+            "DELETE FROM guild_aliases WHERE guild_id = $1 AND alias = $2",
+            guild,
+            &[&alias.trim().to_lowercase()],
+        )
+        .await
+        .map(|rows| rows > 0)
+    }
+
+    /// Runs one writing statement whose first parameter is the guild and the others the
+    /// text `values`; returns the rows it changed.
+    async fn execute(&self, sql: &'static str, guild: u64, values: &[&str]) -> Result<u64, StoreError> {
+        self.write(|pool| async move {
+            let mut query = sqlx::query(sql).bind(guild.to_string());
+            for value in values {
+                query = query.bind(value.to_string());
+            }
+            Ok(query.execute(&pool).await?.rows_affected())
+        })
+        .await
     }
 
     /// Forgets everything about `guild` (the bot was removed from it).
     pub async fn delete_guild(&self, guild: u64) -> Result<(), StoreError> {
-        self.migrate().await?;
         let id = guild.to_string();
-        let mut tx = self.pool.begin().await?;
-        for table in [
-            "guild_settings",
-            "answer_channels",
-            "guild_aliases",
-            "usage_stats",
-        ] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE guild_id = $1"))
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.write(|pool| async move {
+            let mut tx = pool.begin().await?;
+            for table in [
+                "guild_settings",
+                "answer_channels",
+                "guild_aliases",
+                "usage_stats",
+            ] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE guild_id = $1"))
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })
+        .await
     }
 
     /// Counts one answered question in `guild`: its aspect, its roles, or the unknown role
@@ -241,63 +252,101 @@ impl Store {
 
     /// Adds several usage counts in one transaction: (guild, kind, name, questions).
     pub async fn record_batch(&self, counts: &[(u64, &str, &str, i64)]) -> Result<(), StoreError> {
-        self.migrate().await?;
-        let mut tx = self.pool.begin().await?;
-        for (guild, kind, name, n) in counts {
-            sqlx::query(
-                "INSERT INTO usage_stats (guild_id, kind, name, count) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (guild_id, kind, name) DO UPDATE SET count = usage_stats.count + excluded.count",
-            )
-            .bind(guild.to_string())
-            .bind(*kind)
-            .bind(*name)
-            .bind(*n)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.write(|pool| async move {
+            let mut tx = pool.begin().await?;
+            for (guild, kind, name, n) in counts {
+                sqlx::query(
+                    "INSERT INTO usage_stats (guild_id, kind, name, count) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (guild_id, kind, name) DO UPDATE SET count = usage_stats.count + excluded.count",
+                )
+                .bind(guild.to_string())
+                .bind(*kind)
+                .bind(*name)
+                .bind(*n)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })
+        .await
     }
 
     /// The usage counts of `guild`.
     pub async fn stats(&self, guild: u64) -> Result<Stats, StoreError> {
-        self.migrate().await?;
-        let mut stats = Stats::default();
-        for (kind, out, limit) in [
-            ("aspect", &mut stats.by_aspect, 10),
-            ("role", &mut stats.by_role, 25),
-            ("unknown", &mut stats.unknown, 10),
-        ] {
-            let rows = sqlx::query(&format!(
-                "SELECT name, count FROM usage_stats WHERE guild_id = $1 AND kind = $2 ORDER BY count DESC, name LIMIT {limit}"
-            ))
-            .bind(guild.to_string())
-            .bind(kind)
-            .fetch_all(&self.pool)
-            .await?;
-            *out = rows
-                .iter()
-                .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-                .collect::<Result<_, sqlx::Error>>()?;
-        }
-        Ok(stats)
+        self.read(|pool| read_stats(pool, guild)).await
     }
+}
+
+async fn read_settings(pool: AnyPool, guild: u64) -> Result<GuildSettings, sqlx::Error> {
+    let id = guild.to_string();
+    let mut settings = GuildSettings::default();
+    let row = sqlx::query(
+        "SELECT require_mention, private_replies, cooldown_secs FROM guild_settings WHERE guild_id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(&pool)
+    .await?;
+    if let Some(row) = row {
+        settings.require_mention = row.try_get::<i64, _>(0)? != 0;
+        settings.private_replies = row.try_get::<i64, _>(1)? != 0;
+        settings.cooldown_secs = row.try_get::<i64, _>(2)?.clamp(0, u32::MAX as i64) as u32;
+    }
+    let channels =
+        sqlx::query("SELECT channel_id FROM answer_channels WHERE guild_id = $1 ORDER BY channel_id")
+            .bind(&id)
+            .fetch_all(&pool)
+            .await?;
+    settings.channels = channels
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>(0).ok()?.parse().ok())
+        .collect();
+    let aliases = sqlx::query("SELECT alias, role_id FROM guild_aliases WHERE guild_id = $1 ORDER BY alias")
+        .bind(&id)
+        .fetch_all(&pool)
+        .await?;
+    settings.aliases = aliases.iter().map(pair).collect::<Result<_, _>>()?;
+    Ok(settings)
+}
+
+async fn read_stats(pool: AnyPool, guild: u64) -> Result<Stats, sqlx::Error> {
+    let mut stats = Stats::default();
+    for (kind, out, limit) in [
+        ("aspect", &mut stats.by_aspect, 10),
+        ("role", &mut stats.by_role, 25),
+        ("unknown", &mut stats.unknown, 10),
+    ] {
+        let rows = sqlx::query(&format!(
+            "SELECT name, count FROM usage_stats WHERE guild_id = $1 AND kind = $2 ORDER BY count DESC, name LIMIT {limit}"
+        ))
+        .bind(guild.to_string())
+        .bind(kind)
+        .fetch_all(&pool)
+        .await?;
+        *out = rows
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    }
+    Ok(stats)
 }
 
 fn pair(row: &AnyRow) -> Result<(String, String), sqlx::Error> {
     Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
-/// For SQLite, makes sure the file's folder exists and the file is created on first use.
-fn sqlite_url(url: &str) -> anyhow::Result<String> {
+/// For SQLite, makes sure the file's folder exists and the file is created on first use;
+/// returns the URL to open and the SQLite file, if there is one.
+fn sqlite_url(url: &str) -> anyhow::Result<(String, Option<std::path::PathBuf>)> {
     let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     else {
-        return Ok(url.to_string());
+        return Ok((url.to_string(), None));
     };
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    if path != ":memory:" {
+    let mut file = None;
+    if path != ":memory:" && !query.contains("mode=memory") {
+        file = Some(std::path::PathBuf::from(path));
         if let Some(parent) = std::path::Path::new(path)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -316,5 +365,5 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
     } else {
         format!("{query}&mode=rwc")
     };
-    Ok(format!("sqlite://{path}?{mode}"))
+    Ok((format!("sqlite://{path}?{mode}"), file))
 }

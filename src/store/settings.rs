@@ -7,6 +7,8 @@ use crate::engine::Engine;
 pub const MAX_COOLDOWN_SECS: i64 = 3600;
 /// The most characters an extra alias may have.
 pub const MAX_ALIAS_CHARS: usize = 50;
+/// The punctuation an alias may have besides letters, digits and spaces.
+pub const ALIAS_PUNCTUATION: &str = "-'’.&/()+,:!?#";
 /// The most extra aliases and answer channels one server may have.
 pub const MAX_PER_SERVER: usize = 100;
 
@@ -68,6 +70,11 @@ pub enum AliasError {
     /// The alias is longer than `max` characters.
     #[error("An alias can be at most {max} characters. Nothing was changed.")]
     TooLong { max: usize },
+    /// The alias has a character other than letters, digits, spaces and
+    /// [`ALIAS_PUNCTUATION`]: a control, format or direction character, a line break, a symbol.
+    /// `found` names it by its code point, since it may be invisible or reorder the text.
+    #[error("An alias can have only letters, digits, spaces and the punctuation {ALIAS_PUNCTUATION}; it has {found}. Nothing was changed.")]
+    BadCharacter { found: String },
     /// The knowledge has no role with this id.
     #[error("There is no role \"{id}\"; pick one from the list. Nothing was changed.")]
     UnknownRole { id: String },
@@ -91,6 +98,11 @@ pub fn validate_alias(engine: &Engine, alias: &str, role_id: &str) -> Result<Str
     if alias.chars().count() > MAX_ALIAS_CHARS {
         return Err(AliasError::TooLong { max: MAX_ALIAS_CHARS });
     }
+    if let Some(bad) = alias.chars().find(|&c| !alias_char(c)) {
+        return Err(AliasError::BadCharacter {
+            found: describe_char(bad),
+        });
+    }
     let knowledge = engine.knowledge();
     if knowledge.role(role_id).is_none() {
         return Err(AliasError::UnknownRole {
@@ -104,6 +116,27 @@ pub fn validate_alias(engine: &Engine, alias: &str, role_id: &str) -> Result<Str
         });
     }
     Ok(alias.to_string())
+}
+
+/// Whether `c` may be in an alias: a letter or digit (of any script), a plain space, or
+/// [`ALIAS_PUNCTUATION`]. Control, format (zero-width, direction overrides) and other
+/// whitespace characters are not.
+fn alias_char(c: char) -> bool {
+    c.is_alphanumeric() || c == ' ' || ALIAS_PUNCTUATION.contains(c)
+}
+
+/// A character as an admin can read it in a reply: printable ones quoted, with the code
+/// point; invisible ones by code point only.
+fn describe_char(c: char) -> String {
+    let code = format!("U+{:04X}", u32::from(c));
+    if c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+    {
+        format!("the invisible character {code}")
+    } else {
+        format!("\"{c}\" ({code})")
+    }
 }
 
 #[cfg(test)]
@@ -147,5 +180,42 @@ mod tests {
             validate_alias(&engine, "  the boss ", "producer"),
             Ok("the boss".to_string())
         );
+    }
+
+    #[test]
+    fn aliases_refuse_control_format_and_direction_characters() {
+        let engine = shipped();
+        let refused = |alias: &str| {
+            validate_alias(&engine, alias, "producer")
+                .unwrap_err()
+                .to_string()
+        };
+        let says = |found: &str| {
+            format!("An alias can have only letters, digits, spaces and the punctuation -'’.&/()+,:!?#; it has {found}. Nothing was changed.")
+        };
+        assert_eq!(
+            refused("boss\u{202E}ssob"),
+            says("the invisible character U+202E")
+        );
+        assert_eq!(refused("the\nboss"), says("the invisible character U+000A"));
+        assert_eq!(refused("boss\0"), says("the invisible character U+0000"));
+        assert_eq!(refused("big\u{200B}boss"), says("the invisible character U+200B"));
+        assert_eq!(refused("the\tboss"), says("the invisible character U+0009"));
+        assert_eq!(refused("boss @everyone"), says("\"@\" (U+0040)"));
+        assert_eq!(refused("boss <3"), says("\"<\" (U+003C)"));
+        for kept in [
+            "Régisseur général",
+            "A.D. (1st)",
+            "prod-co/ep",
+            "Herstellungsleiterin",
+            "制作人",
+            "O’Brien's crew",
+        ] {
+            assert_eq!(
+                validate_alias(&engine, kept, "producer"),
+                Ok(kept.to_string()),
+                "{kept}"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! and the bot against a fake Discord.
 
 mod accuracy;
+mod chaos;
 mod cli;
 mod config;
 mod discord;
@@ -11,6 +12,7 @@ mod faults;
 mod fuzz_corpus;
 mod hostile;
 mod operations;
+mod recovery;
 mod scale;
 mod settings;
 mod store;

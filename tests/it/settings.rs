@@ -420,3 +420,125 @@ async fn the_message_menu_honours_private_replies_and_the_cooldown() {
     assert_eq!(public, 0, "nothing was posted in the channel");
     assert_no_violations(&fake);
 }
+
+/// The SQLite file is damaged, repaired, then removed while the bot runs. A change that
+/// cannot be stored is refused with the cause in the log, the last known settings stay in
+/// effect, the repair is picked up without a restart, and a removed file is noticed before
+/// any change is confirmed into it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_or_removed_database_file_never_loses_a_confirmed_change() {
+    let (fake, bot) = connected(&[]).await;
+    let file = bot.data_dir().join("rolecall.db");
+    let channel = FakeDiscord::CHANNEL_ID;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        config(81, &["channel", "add"], channel_option(channel), true),
+    )
+    .await;
+    assert!(content(&callback(&fake, 81).await).starts_with("I'll answer"));
+    let good = std::fs::read(&file).unwrap();
+
+    std::fs::write(&file, vec![b'x'; good.len()]).unwrap();
+    let cooldown = |id: u64, seconds: i64| {
+        config(
+            id,
+            &["cooldown"],
+            json!([option("seconds", 4, json!(seconds))]),
+            true,
+        )
+    };
+    fake.dispatch("INTERACTION_CREATE", cooldown(82, 30)).await;
+    let refusal = content(&callback(&fake, 82).await).to_string();
+    assert!(
+        refusal.starts_with("the settings database is unavailable"),
+        "{refusal}"
+    );
+    bot.wait_log("file is not a database").await;
+    assert!(bot
+        .log()
+        .lines()
+        .any(|l| l.contains(" ERROR ") && l.contains("file is not a database")));
+    // Past the 5 s settings cache: the answer channel still works from the last known settings.
+    tokio::time::sleep(Duration::from_millis(5500)).await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake_discord::message(83, "how much does a line producer earn", false, true),
+    )
+    .await;
+    fake.wait_for("an answer from the last known settings", reply_to("83"))
+        .await;
+
+    std::fs::write(&file, &good).unwrap();
+    fake.dispatch("INTERACTION_CREATE", cooldown(84, 0)).await;
+    assert_eq!(content(&callback(&fake, 84).await), "The cooldown is off.");
+    bot.wait_log("the settings database is back").await;
+
+    std::fs::remove_file(&file).unwrap();
+    fake.dispatch("INTERACTION_CREATE", cooldown(85, 20)).await;
+    let refusal = content(&callback(&fake, 85).await).to_string();
+    assert!(
+        refusal.contains("was removed while rolecall was running, so this change was not saved"),
+        "{refusal}"
+    );
+    assert!(bot
+        .log()
+        .lines()
+        .any(|l| l.contains(" ERROR ") && l.contains("was removed")));
+    fake.dispatch("INTERACTION_CREATE", cooldown(86, 25)).await;
+    assert_eq!(
+        content(&callback(&fake, 86).await),
+        "Members can now ask one question every 25 s."
+    );
+    assert!(
+        bot.log().contains("created the settings database again"),
+        "the new file is announced"
+    );
+    // What was confirmed is what the next start reads.
+    let next_start = Store::open(&format!("sqlite://{}", file.display())).unwrap();
+    assert_eq!(
+        next_start
+            .settings(FakeDiscord::GUILD_ID)
+            .await
+            .unwrap()
+            .cooldown_secs,
+        25
+    );
+    assert_no_violations(&fake);
+}
+
+/// Aliases with a direction override, a line break or a NUL are refused with a clear reply,
+/// and the alias list stays readable.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_aliases_are_refused_and_the_list_stays_readable() {
+    let (fake, _bot) = connected(&[]).await;
+    let hostile = [
+        (91, "boss\u{202E}ssob", "U+202E"),
+        (92, "the\nboss", "U+000A"),
+        (93, "boss\0", "U+0000"),
+    ];
+    for (id, alias, code) in hostile {
+        let options = json!([
+            option("alias", 3, json!(alias)),
+            option("role", 3, json!("executive-producer"))
+        ]);
+        fake.dispatch("INTERACTION_CREATE", config(id, &["alias", "add"], options, true))
+            .await;
+        let reply = content(&callback(&fake, id).await).to_string();
+        assert!(
+            reply.starts_with("An alias can have only letters, digits, spaces")
+                && reply.contains(&format!("the invisible character {code}"))
+                && reply.ends_with("Nothing was changed."),
+            "{reply}"
+        );
+    }
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        config(94, &["alias", "list"], json!([]), true),
+    )
+    .await;
+    assert_eq!(
+        content(&callback(&fake, 94).await),
+        "This server has no extra aliases."
+    );
+    assert_no_violations(&fake);
+}

@@ -195,3 +195,77 @@ async fn an_unreachable_database_fails_fast_with_a_clear_error() {
     let error = store.settings(GUILD).await.unwrap_err();
     assert!(matches!(error, StoreError::Unavailable(_)), "{error}");
 }
+
+/// The SQLite file under a running store is removed, then replaced by another database: the
+/// write that finds the change is refused (never confirmed into a file nothing will read),
+/// and the store goes on with the file at the configured path, as the next start would.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_removed_or_replaced_sqlite_file_is_noticed_and_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.db");
+    let url = format!("sqlite://{}", path.display());
+    let store = Store::open(&url).unwrap();
+    store.set_alias(GUILD, "first", "producer").await.unwrap();
+
+    std::fs::remove_file(&path).unwrap();
+    let refused = store.set_alias(GUILD, "lost", "producer").await.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::FileChanged { change: "removed" }),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("was not saved"), "{refused}");
+    store.set_alias(GUILD, "after", "producer").await.unwrap();
+    let next_start = Store::open(&url).unwrap();
+    assert_eq!(aliases(&next_start).await, ["after"]);
+    next_start.close().await;
+
+    // Another database renamed into place, as a restore from a backup does.
+    let other = dir.path().join("restored.db");
+    let restored = Store::open(&format!("sqlite://{}", other.display())).unwrap();
+    restored.set_alias(GUILD, "restored", "producer").await.unwrap();
+    restored.close().await;
+    std::fs::rename(&other, &path).unwrap();
+    let refused = store.set_cooldown(GUILD, 9).await.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::FileChanged { change: "replaced" }),
+        "{refused}"
+    );
+    assert_eq!(aliases(&store).await, ["restored"]);
+    store.set_alias(GUILD, "kept", "producer").await.unwrap();
+    assert_eq!(aliases(&Store::open(&url).unwrap()).await, ["kept", "restored"]);
+}
+
+/// The SQLite file is overwritten with bytes that are not a database, then repaired in
+/// place: writes fail naming the cause, and work again at once after the repair.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupted_sqlite_file_fails_with_its_cause_and_a_repair_is_picked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.db");
+    let url = format!("sqlite://{}", path.display());
+    let store = Store::open(&url).unwrap();
+    store.set_alias(GUILD, "first", "producer").await.unwrap();
+    let good = std::fs::read(&path).unwrap();
+
+    std::fs::write(&path, vec![b'x'; good.len()]).unwrap();
+    let error = store.set_alias(GUILD, "lost", "producer").await.unwrap_err();
+    let cause = std::error::Error::source(&error)
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(cause.contains("file is not a database"), "{error}: {cause}");
+    assert!(store.settings(GUILD).await.is_err());
+
+    std::fs::write(&path, &good).unwrap();
+    let started = Instant::now();
+    store.set_alias(GUILD, "after", "producer").await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(aliases(&Store::open(&url).unwrap()).await, ["after", "first"]);
+}
+
+async fn aliases(store: &Store) -> Vec<String> {
+    let settings = store.settings(GUILD).await.unwrap();
+    settings.aliases.into_iter().map(|(alias, _)| alias).collect()
+}

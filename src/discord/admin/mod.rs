@@ -2,7 +2,7 @@
 //! (`/knowledge …`), with the checks and the reply helpers they share.
 //!
 //! Every settings change goes through [`apply`]: the command validates its input, `apply`
-//! writes to the store, forgets the server's cached settings only once the write
+//! writes to the store, reads the server's settings again only once the write
 //! succeeded, and confirms (or says why nothing changed).
 
 pub mod config;
@@ -54,11 +54,11 @@ pub async fn apply<T>(
 ) -> Result<(), Error> {
     let message = match write.await {
         Ok(value) => {
-            ctx.data().asking.servers.forget(guild).await;
+            ctx.data().asking.servers.refresh(guild).await;
             confirm(value)
         }
         Err(error) => {
-            tracing::warn!(guild, command = %ctx.command().qualified_name, error = %error, "settings not changed");
+            tracing::error!(guild, command = %ctx.command().qualified_name, cause = %error.cause(), "settings not changed; the cached settings stay");
             error.to_string()
         }
     };

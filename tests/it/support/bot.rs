@@ -57,6 +57,11 @@ impl Bot {
         }
     }
 
+    /// The folder of the bot's default SQLite settings database (`rolecall.db` in it).
+    pub fn data_dir(&self) -> &Path {
+        self._data.path()
+    }
+
     /// Everything the bot logged so far.
     pub fn log(&self) -> String {
         let mut text = String::new();
@@ -73,6 +78,13 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("the bot's log never showed {needle:?}:\n{}", self.log());
+    }
+
+    /// Sends the bot SIGTERM, as a service manager stopping it would.
+    pub fn terminate(&self) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success(), "kill -TERM {pid} failed");
     }
 
     /// Waits for the process to exit on its own and returns its exit code.

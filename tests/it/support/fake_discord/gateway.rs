@@ -112,7 +112,10 @@ pub(super) async fn connection(shared: Arc<Shared>, stream: TcpStream) {
                 let text = match incoming {
                     Some(Ok(WsMessage::Text(text))) => text,
                     Some(Ok(WsMessage::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
-                    Some(Ok(WsMessage::Close(_))) => {
+                    Some(Ok(WsMessage::Close(frame))) => {
+                        if let Some(frame) = frame {
+                            shared.lock().client_closes.push((u16::from(frame.code), std::time::Instant::now()));
+                        }
                         // Sends the close reply tungstenite queued, finishing the handshake.
                         let _ = sink.flush().await;
                         break;

@@ -132,6 +132,8 @@ struct State {
     identifies: usize,
     resumes: usize,
     heartbeats: usize,
+    /// The close frames the bot sent: (code, when), in order.
+    client_closes: Vec<(u16, Instant)>,
     /// Whether op 1 heartbeats get an op 11 ACK.
     heartbeat_ack: bool,
     /// The `heartbeat_interval` sent in HELLO to new connections.
@@ -163,6 +165,7 @@ impl Default for State {
             identifies: 0,
             resumes: 0,
             heartbeats: 0,
+            client_closes: Vec::new(),
             heartbeat_ack: true,
             heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
             sessions: Vec::new(),
@@ -466,6 +469,11 @@ impl FakeDiscord {
     /// How many RESUMEs (op 6) the gateway received, accepted or not.
     pub fn resumes(&self) -> usize {
         self.shared.lock().resumes
+    }
+
+    /// The close frames the bot sent, as (code, when it arrived); 1000 is a clean shutdown.
+    pub fn client_closes(&self) -> Vec<(u16, Instant)> {
+        self.shared.lock().client_closes.clone()
     }
 
     /// How many heartbeats (op 1) the gateway received.
