@@ -11,6 +11,7 @@ pub mod follow_up;
 pub mod knowledge;
 pub mod matcher;
 pub mod normalize;
+pub mod other_jobs;
 pub mod question;
 pub mod short_forms;
 pub mod small_talk;
