@@ -122,6 +122,8 @@ impl AspectSignal {
 /// How much a question word learned from the knowledge weighs, at most (a general
 /// vocabulary phrase weighs [`STRONG`]).
 const LEARNED: f32 = 0.8;
+/// How much a question word weighs that only one section of the asked role uses.
+const ROLE_LEARNED: f32 = 0.3;
 /// Learned votes count only when they add up to this for one aspect: one stray word that
 /// a folder's authors happened to use in one kind of section is not enough.
 const LEARNED_MIN: f32 = 0.6;
@@ -140,6 +142,8 @@ pub struct Reading<'a> {
     pub terms: &'a AspectTerms,
     /// The knowledge folder's own vocabulary, if it has one, read with the general one.
     pub folder: Option<&'a Vocabulary>,
+    /// The roles the question names (indices), whose own sections teach words too.
+    pub roles: &'a [usize],
 }
 
 /// Scores `tokens` against the aspect vocabulary, then lets the words it does not place
@@ -233,6 +237,19 @@ fn add_learned_votes(signal: &mut AspectSignal, tokens: &[Token], reading: &Read
             voted.push(&token.stem);
             learned[aspect as usize] += LEARNED * share * weight(i);
         }
+        // The asked roles' own sections: a word only one of them uses leans that way
+        // (once per word, however many roles are asked about).
+        let mut leans = [false; 6];
+        for &role in reading.roles {
+            if let Some(aspect) = reading.terms.in_role(role, token) {
+                leans[aspect as usize] = true;
+            }
+        }
+        for (score, lean) in learned.iter_mut().zip(leans) {
+            if lean {
+                *score += ROLE_LEARNED * weight(i);
+            }
+        }
     }
     for (score, vote) in signal.scores.iter_mut().zip(learned) {
         if vote >= LEARNED_MIN {
@@ -309,6 +326,7 @@ mod tests {
             weights: &vec![1.0; tokens.len()],
             terms: &AspectTerms::default(),
             folder: None,
+            roles: &[],
         };
         detect(&tokens, &reading).best()
     }

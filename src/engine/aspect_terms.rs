@@ -39,6 +39,11 @@ const MIN_TERM_CHARS: usize = 3;
 #[derive(Debug, Default)]
 pub struct AspectTerms {
     votes: HashMap<String, (Aspect, f32)>,
+    /// Term ids for [`AspectTerms::in_role`].
+    ids: HashMap<String, u32>,
+    /// Per role (by index): the terms used in only one of its sections, as (term id,
+    /// aspect), sorted by id.
+    role_terms: Vec<Vec<(u32, Aspect)>>,
     /// The folder's own vocabulary file, if it has one.
     folder: Option<Vocabulary>,
 }
@@ -49,7 +54,10 @@ impl AspectTerms {
     pub fn build(knowledge: &Knowledge) -> AspectTerms {
         let mut name_words: Vec<String> = Vec::new();
         let mut sections: Vec<(Aspect, HashMap<String, u32>, u32)> = Vec::new();
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut role_terms = Vec::with_capacity(knowledge.roles.len());
         for role in &knowledge.roles {
+            let first_section = sections.len();
             for phrase in role.names() {
                 name_words.extend(normalize::phrase_words(phrase).into_iter().map(|t| t.stem));
             }
@@ -64,10 +72,11 @@ impl AspectTerms {
                 }
                 sections.push((*aspect, counts, length));
             }
+            role_terms.push(single_section_terms(&sections[first_section..], &mut ids));
         }
         let mut terms = weigh(&sections);
-        for word in name_words {
-            terms.remove(&word);
+        for word in &name_words {
+            terms.remove(word);
         }
         let needed = MIN_SECTIONS.max((knowledge.roles.len() as f32 * MIN_ROLE_SHARE).ceil() as usize);
         let votes = terms
@@ -80,10 +89,28 @@ impl AspectTerms {
                 (found_in[best] >= needed && share >= MIN_SHARE).then(|| (term, (Aspect::ALL[best], share)))
             })
             .collect();
+        for word in &name_words {
+            if let Some(id) = ids.get(word) {
+                role_terms
+                    .iter_mut()
+                    .for_each(|terms| terms.retain(|(t, _)| t != id));
+            }
+        }
         AspectTerms {
             votes,
+            ids,
+            role_terms,
             folder: knowledge.vocabulary.clone(),
         }
+    }
+
+    /// The aspect whose section is the only one of role `role` (an index into the
+    /// knowledge's roles) that uses `token`'s term.
+    pub fn in_role(&self, role: usize, token: &Token) -> Option<Aspect> {
+        let id = self.ids.get(&token.stem)?;
+        let terms = self.role_terms.get(role)?;
+        let at = terms.binary_search_by_key(id, |(t, _)| *t).ok()?;
+        Some(terms[at].1)
     }
 
     /// The knowledge folder's own vocabulary (`vocabulary.toml`), if it has one.
@@ -105,6 +132,37 @@ impl AspectTerms {
     pub fn is_empty(&self) -> bool {
         self.votes.is_empty()
     }
+}
+
+/// The terms of one role's `sections` that occur in only one of them, with that section's
+/// aspect, sorted by term id (`ids` gives new terms their ids). Closed-class words are left
+/// out.
+fn single_section_terms(
+    sections: &[(Aspect, HashMap<String, u32>, u32)],
+    ids: &mut HashMap<String, u32>,
+) -> Vec<(u32, Aspect)> {
+    let mut seen: HashMap<&str, Option<Aspect>> = HashMap::new();
+    for (aspect, counts, _) in sections {
+        for term in counts.keys() {
+            seen.entry(term)
+                .and_modify(|only| {
+                    if *only != Some(*aspect) {
+                        *only = None;
+                    }
+                })
+                .or_insert(Some(*aspect));
+        }
+    }
+    let mut terms: Vec<(u32, Aspect)> = seen
+        .into_iter()
+        .filter(|(term, _)| !normalize::is_function_word(term))
+        .filter_map(|(term, only)| {
+            let next = ids.len() as u32;
+            Some((*ids.entry(term.to_string()).or_insert(next), only?))
+        })
+        .collect();
+    terms.sort_unstable_by_key(|(t, _)| *t);
+    terms
 }
 
 /// Per term: its BM25 weight summed per aspect, and the number of sections of each aspect
@@ -203,6 +261,20 @@ mod tests {
         assert_eq!(vote(&terms, "night"), Some(Aspect::Environment));
         assert_eq!(vote(&terms, "calm"), Some(Aspect::Skills));
         assert_eq!(vote(&terms, "national"), Some(Aspect::Salary));
+    }
+
+    #[test]
+    fn a_roles_own_sections_tell_where_a_word_belongs() {
+        let terms = terms();
+        let token = |word: &str| normalize::tokenize(word).pop().unwrap();
+        // "births" is in one section of the midwife's file only (index 1).
+        assert_eq!(terms.in_role(1, &token("births")), Some(Aspect::Overview));
+        assert_eq!(terms.in_role(0, &token("births")), None);
+        // "medication" is in one section of each role.
+        assert_eq!(terms.in_role(0, &token("medication")), Some(Aspect::Duties));
+        // Name words and closed-class words never lean.
+        assert_eq!(terms.in_role(1, &token("midwife")), None);
+        assert_eq!(terms.in_role(1, &token("the")), None);
     }
 
     #[test]

@@ -57,6 +57,13 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
             .iter_mut()
             .for_each(|r| *r = true);
     }
+    let named: Vec<usize> = found
+        .iter()
+        .filter_map(|f| match f {
+            Found::Role(m) => Some(m.role),
+            Found::Ambiguous(_) => None,
+        })
+        .collect();
     let mut signal = AspectSignal::default();
     let passes = focus::passes(&tokens, &sentence_ends, &in_role);
     let last = passes.len() - 1;
@@ -67,6 +74,7 @@ pub fn parse(text: &str, matcher: &Matcher, extra: Option<&Matcher>, terms: &Asp
             weights,
             terms,
             folder: terms.folder(),
+            roles: &named,
         };
         let found_here = aspect::detect(&tokens, &reading);
         let enough = if pass == last {
