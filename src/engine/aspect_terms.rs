@@ -13,7 +13,7 @@
 //! weight falls in one aspect and it occurs in at least [`MIN_SECTIONS`] sections. The
 //! table is built once per knowledge load, never per question.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::engine::aspect::Aspect;
 use crate::engine::knowledge::Knowledge;
@@ -89,12 +89,9 @@ impl AspectTerms {
                 (found_in[best] >= needed && share >= MIN_SHARE).then(|| (term, (Aspect::ALL[best], share)))
             })
             .collect();
-        for word in &name_words {
-            if let Some(id) = ids.get(word) {
-                role_terms
-                    .iter_mut()
-                    .for_each(|terms| terms.retain(|(t, _)| t != id));
-            }
+        let name_ids: HashSet<u32> = name_words.iter().filter_map(|w| ids.get(w).copied()).collect();
+        for terms in &mut role_terms {
+            terms.retain(|(t, _)| !name_ids.contains(t));
         }
         AspectTerms {
             votes,
@@ -183,7 +180,10 @@ fn weigh(sections: &[(Aspect, HashMap<String, u32>, u32)]) -> HashMap<String, ([
             let found_in = frequency[term.as_str()];
             let idf = (1.0 + (documents - found_in as f32 + 0.5) / (found_in as f32 + 0.5)).ln();
             let tf = *count as f32;
-            let entry = terms.entry(term.clone()).or_insert(([0.0; 6], [0; 6]));
+            if !terms.contains_key(term) {
+                terms.insert(term.clone(), ([0.0; 6], [0; 6]));
+            }
+            let entry = terms.get_mut(term).expect("inserted above");
             entry.0[*aspect as usize] += tf * (K1 + 1.0) / (tf + norm) * idf;
             entry.1[*aspect as usize] += 1;
         }

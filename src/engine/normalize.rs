@@ -322,7 +322,14 @@ const FUNCTION_WORDS: &[&str] = &[
 
 /// True for a closed-class word (see `FUNCTION_WORDS`): grammar rather than a topic.
 pub fn is_function_word(word: &str) -> bool {
-    FUNCTION_WORDS.contains(&word) || FUNCTION_WORDS.iter().any(|f| stem(&singular(f)) == word)
+    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let forms = FORMS.get_or_init(|| {
+        FUNCTION_WORDS
+            .iter()
+            .flat_map(|f| [f.to_string(), stem(&singular(f))])
+            .collect()
+    });
+    forms.contains(word)
 }
 
 /// Reduces a lowercase word to its singular form.
