@@ -134,7 +134,10 @@ impl Asking {
         }
         let engine = self.knowledge.engine();
         let place = (asker.user, asker.channel);
-        let previous = self.previous.get(&place);
+        // Only free text can follow up on an earlier question.
+        let previous = matches!(question, Question::Text(_))
+            .then(|| self.previous.get(&place))
+            .flatten();
         let Some(answer) = compose(&engine, &server, question, previous.as_ref()) else {
             return Outcome::Reply {
                 reply: render::role_gone(&engine),

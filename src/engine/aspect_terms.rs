@@ -180,10 +180,11 @@ fn weigh(sections: &[(Aspect, HashMap<String, u32>, u32)]) -> HashMap<String, ([
             let found_in = frequency[term.as_str()];
             let idf = (1.0 + (documents - found_in as f32 + 0.5) / (found_in as f32 + 0.5)).ln();
             let tf = *count as f32;
-            if !terms.contains_key(term) {
-                terms.insert(term.clone(), ([0.0; 6], [0; 6]));
-            }
-            let entry = terms.get_mut(term).expect("inserted above");
+            // Look up by reference first: most terms recur, and only a new one is cloned.
+            let entry = match terms.get_mut(term) {
+                Some(entry) => entry,
+                None => terms.entry(term.clone()).or_insert(([0.0; 6], [0; 6])),
+            };
             entry.0[*aspect as usize] += tf * (K1 + 1.0) / (tf + norm) * idf;
             entry.1[*aspect as usize] += 1;
         }
